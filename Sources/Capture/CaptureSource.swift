@@ -1,0 +1,131 @@
+import CPcap
+import Wire
+
+/// A libpcap handle reading a file, stdin or an interface. The only place that calls libpcap's
+/// reading API; closes the handle when it goes away.
+public final class CaptureSource {
+    @usableFromInline let handle: OpaquePointer
+    /// File path, `-` for stdin, or interface name: used in messages.
+    public let name: String
+    public let isLive: Bool
+    public let linkType: LinkType
+    public let snapshotLength: Int
+    /// Timestamps come in nanoseconds (else microseconds).
+    public let nanosecondPrecision: Bool
+
+    private init(handle: OpaquePointer, name: String, isLive: Bool, nanosecondPrecision: Bool) {
+        self.handle = handle
+        self.nanosecondPrecision = nanosecondPrecision
+        self.name = name
+        self.isLive = isLive
+        self.linkType = LinkType(rawValue: pcap_datalink(handle))
+        self.snapshotLength = Int(pcap_snapshot(handle))
+    }
+
+    deinit { pcap_close(handle) }
+
+    /// Text of a NUL-terminated C buffer.
+    static func cString(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Opens a pcap or pcapng file (`-` reads standard input). libpcap scales timestamps to
+    /// the precision asked for, as it does for tcpdump's `--nano`.
+    public static func openFile(_ path: String, nanosecondPrecision: Bool) throws(CaptureError) -> CaptureSource {
+        var errbuf = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
+        let precision = UInt32(nanosecondPrecision ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO)
+        guard let h = pcap_open_offline_with_tstamp_precision(path, precision, &errbuf) else {
+            throw .openFile(path: path, message: CaptureSource.describeOpenFailure(path: path, libpcap: cString(errbuf)))
+        }
+        return CaptureSource(handle: h, name: path, isLive: false, nanosecondPrecision: nanosecondPrecision)
+    }
+
+    /// libpcap's name and description of the link type, as tcpdump prints them:
+    /// `EN10MB (Ethernet)`.
+    public var linkTypeText: String {
+        let dlt = pcap_datalink(handle)
+        guard let name = pcap_datalink_val_to_name(dlt) else { return "\(dlt)" }
+        let description = pcap_datalink_val_to_description(dlt).map { String(cString: $0) } ?? ""
+        return "\(String(cString: name)) (\(description))"
+    }
+
+    /// libpcap's messages for common mistakes are terse; say what the user is looking at.
+    static func describeOpenFailure(path: String, libpcap: String) -> String {
+        let stripped = libpcap.hasPrefix(path + ": ") ? String(libpcap.dropFirst(path.count + 2)) : libpcap
+        if stripped.contains("unknown file format") {
+            return "not a pcap or pcapng capture (unknown file format)"
+        }
+        if stripped.contains("Is a directory") { return "is a directory, not a capture file" }
+        if stripped.contains("truncated dump file") || stripped.contains("truncated pcapng") {
+            return "truncated capture file header (\(stripped))"
+        }
+        return stripped
+    }
+
+    /// A read error in libpcap's words, made plain where it is a cut-off file.
+    public static func describeReadFailure(_ libpcap: String) -> String {
+        if libpcap.contains("truncated dump file") || libpcap.contains("truncated pcapng") {
+            return "capture record cut short at end of file (\(libpcap))"
+        }
+        return libpcap
+    }
+
+    /// Compiles and installs a BPF filter written as tcpdump takes it.
+    public func setFilter(_ expression: String) throws(CaptureError) {
+        var program = bpf_program()
+        let netmask: bpf_u_int32 = 0xffffffff // PCAP_NETMASK_UNKNOWN
+        guard pcap_compile(handle, &program, expression, 1, netmask) == 0 else {
+            throw .filter(expression: expression, message: String(cString: pcap_geterr(handle)))
+        }
+        defer { pcap_freecode(&program) }
+        guard pcap_setfilter(handle, &program) == 0 else {
+            throw .filter(expression: expression, message: String(cString: pcap_geterr(handle)))
+        }
+    }
+
+    /// The outcome of one read.
+    public enum Next {
+        case packet(PacketRecord)
+        /// A live capture's read timeout passed with no packet.
+        case timeout
+        case end
+        case failure(String)
+    }
+
+    /// Reads the next packet; its bytes stay valid until the following call.
+    @inlinable
+    public func next() -> Next {
+        var header: UnsafeMutablePointer<pcap_pkthdr>? = nil
+        var data: UnsafePointer<UInt8>? = nil
+        let rc = pcap_next_ex(handle, &header, &data)
+        switch rc {
+        case 1:
+            guard let header, let data else { return .failure("libpcap returned no packet data") }
+            let h = header.pointee
+            let caplen = Int(h.caplen)
+            return .packet(PacketRecord(
+                seconds: Int(h.ts.tv_sec), fraction: Int(h.ts.tv_usec), nanosecondPrecision: nanosecondPrecision,
+                captureLength: caplen, wireLength: Int(h.len),
+                bytes: UnsafeRawBufferPointer(start: data, count: caplen)))
+        case 0:
+            return .timeout
+        case -2:
+            return .end
+        default:
+            return .failure(String(cString: pcap_geterr(handle)))
+        }
+    }
+
+    /// Makes a blocked `next()` on a live capture return; safe from a signal handler's thread.
+    public func breakLoop() { pcap_breakloop(handle) }
+
+    /// libpcap's counters for a live capture (received, dropped by kernel, dropped by interface).
+    public func statistics() -> (received: UInt32, dropped: UInt32, interfaceDropped: UInt32)? {
+        var stats = pcap_stat()
+        guard pcap_stats(handle, &stats) == 0 else { return nil }
+        return (stats.ps_recv, stats.ps_drop, stats.ps_ifdrop)
+    }
+
+    /// The raw handle, for the dump writer that must share it.
+    var rawHandle: OpaquePointer { handle }
+}

@@ -1,0 +1,451 @@
+import Wire
+
+/// One TCP connection incarnation: both endpoints' tracks, its timeline and counters.
+public struct Connection: Sendable {
+    public let number: Int
+    public let client: Endpoint
+    public let server: Endpoint
+    /// The capture began after the SYN; roles and first states were inferred.
+    public let midstream: Bool
+    public var clientTrack = EndpointTrack()
+    public var serverTrack = EndpointTrack()
+    public var timeline: [TimelineEntry] = []
+    public var firstTime: Nanoseconds
+    public var lastTime: Nanoseconds
+    public var firstPacket: Int
+    public var lastPacket: Int
+    public var reuse: ReuseReason? = nil
+    public var previousNumber: Int? = nil
+
+    public var simultaneousOpen = false
+    public var simultaneousClose = false
+    public var threeSegmentClose = false
+    public var refused = false
+    public var handshakeCompleted = false
+    public var synAckAckMismatch = false
+    public var activeCloser: Role? = nil
+    public var resetBy: Role? = nil
+    public var halfCloseData = false
+    public var synTime: Nanoseconds? = nil
+    public var synAckTime: Nanoseconds? = nil
+    public var handshakeAckTime: Nanoseconds? = nil
+    /// When both endpoints reached CLOSED or TIME_WAIT.
+    public var closedAt: Nanoseconds? = nil
+    /// The timeline was handed out (the connection may still see stray packets).
+    public var reported = false
+
+    /// More state changes than this on one connection come only from hostile input.
+    public static let timelineLimit = 64
+
+    public init(number: Int, client: Endpoint, server: Endpoint, midstream: Bool, time: Nanoseconds, packet: Int) {
+        self.number = number
+        self.client = client
+        self.server = server
+        self.midstream = midstream
+        self.firstTime = time
+        self.lastTime = time
+        self.firstPacket = packet
+        self.lastPacket = packet
+    }
+
+    @inlinable public func role(of sender: Endpoint) -> Role { sender == client ? .client : .server }
+
+    public func track(_ role: Role) -> EndpointTrack { role == .client ? clientTrack : serverTrack }
+
+    public var isClosed: Bool { closedAt != nil }
+
+    public var opening: Opening {
+        if simultaneousOpen { return .simultaneous }
+        if midstream { return .midstream }
+        if refused { return .refused }
+        if handshakeCompleted { return .threeWay }
+        if serverTrack.sentSYN { return resetBy != nil ? .abortedHandshake : .halfOpen }
+        return resetBy != nil ? .abortedHandshake : .unanswered
+    }
+
+    public var closing: Closing {
+        if let r = resetBy { return .reset(by: r) }
+        if simultaneousClose { return .simultaneous }
+        if let closer = activeCloser {
+            let c = track(closer), p = track(closer.peer)
+            if c.finSequence != nil && p.finSequence != nil {
+                return threeSegmentClose ? .threeSegment(closer: closer) : .fourWay(closer: closer)
+            }
+            return .halfClosed(closer: closer)
+        }
+        return .open
+    }
+
+    /// Client SYN to the ACK that completed the handshake.
+    public var handshakeRTT: Nanoseconds? {
+        guard let s = synTime, let a = handshakeAckTime else { return nil }
+        return a - s
+    }
+}
+
+// MARK: - Applying one segment
+
+extension Connection {
+    /// The per-packet working record while a segment is applied.
+    @usableFromInline
+    struct Work {
+        var step: Step = .none
+        var notes: PacketNotes = []
+        var retransmission = 0
+        var expectedAck: UInt32 = 0
+        var actualAck: UInt32 = 0
+        var clientVia: TCPState? = nil
+        var serverVia: TCPState? = nil
+    }
+
+    /// Sets up the states of a connection picked up without its SYN.
+    mutating func assumeMidstream(first s: Segment, sender: Role) {
+        if s.isSYN && s.hasACK {
+            // A SYN-ACK's receiver sent a SYN we missed.
+            clientTrack.state = .synSent
+            clientTrack.certainty = .inferred
+            clientTrack.isn = s.acknowledgment &- 1
+            serverTrack.state = .listen
+            serverTrack.certainty = .inferred
+        } else {
+            clientTrack.state = .established
+            clientTrack.certainty = .inferred
+            serverTrack.state = .established
+            serverTrack.certainty = .inferred
+            handshakeCompleted = true
+        }
+    }
+
+    /// Applies one segment sent by `sender` and says what it did.
+    public mutating func apply(_ s: Segment, sender: Role) -> PacketEvent {
+        let before = (clientTrack.state, clientTrack.certainty, serverTrack.state, serverTrack.certainty)
+        let wasClosed = isClosed
+        var w = Work()
+        lastTime = s.time
+        lastPacket = s.packetNumber
+        update(sender) { t in
+            t.packets += 1
+            t.payloadBytes &+= UInt64(s.payloadLength)
+            if t.firstPacketTime == nil { t.firstPacketTime = s.time }
+            let end = s.sequenceEnd
+            if let n = t.nextSequence { t.nextSequence = Seq.max(n, end) } else { t.nextSequence = end }
+        }
+
+        let f = s.flags
+        if f.contains(.syn) && (f.contains(.fin) || f.contains(.rst)) || f.rawValue & 0x17 == 0 {
+            w.notes.insert(.invalidFlags)
+        } else if s.isRST {
+            applyReset(s, sender: sender, &w)
+        } else if s.isSYN {
+            if s.hasACK { applySynAck(s, sender: sender, &w) } else { applySyn(s, sender: sender, &w) }
+        } else if s.hasACK {
+            applyAck(s, sender: sender, &w)
+        } else {
+            // FIN or data without ACK: no synchronized endpoint sends that.
+            w.notes.insert(.invalidFlags)
+        }
+
+        if s.hasACK {
+            update(sender) { t in
+                if let h = t.highestAck { t.highestAck = Seq.max(h, s.acknowledgment) } else { t.highestAck = s.acknowledgment }
+            }
+        }
+        if wasClosed { w.notes.insert(.afterClose) }
+        if closedAt == nil && Connection.isTerminal(clientTrack.state, serverTrack.state) && (before.0 != clientTrack.state || before.2 != serverTrack.state) {
+            closedAt = s.time
+        }
+        let clientChange = StateChange(before: before.0, via: w.clientVia, after: clientTrack.state, certainty: clientTrack.certainty)
+        let serverChange = StateChange(before: before.2, via: w.serverVia, after: serverTrack.state, certainty: serverTrack.certainty)
+        return PacketEvent(flow: number, sender: sender, step: w.step, client: clientChange, server: serverChange,
+                           notes: w.notes, retransmissionCount: w.retransmission, expectedAck: w.expectedAck,
+                           actualAck: w.actualAck, reuse: nil, previousFlow: nil)
+    }
+
+    static func isTerminal(_ a: TCPState, _ b: TCPState) -> Bool {
+        (a == .closed || a == .timeWait) && (b == .closed || b == .timeWait)
+    }
+
+    @inline(__always)
+    mutating func update(_ role: Role, _ body: (inout EndpointTrack) -> Void) {
+        if role == .client { body(&clientTrack) } else { body(&serverTrack) }
+    }
+
+    /// Moves `role` to `state` at this segment, recording the change in the timeline.
+    mutating func move(_ role: Role, to state: TCPState, at s: Segment, certainty: Certainty = .observed) {
+        let current = track(role)
+        guard current.state != state else {
+            if certainty == .observed { update(role) { $0.certainty = .observed } }
+            return
+        }
+        if timeline.count < Connection.timelineLimit {
+            timeline.append(TimelineEntry(
+                time: s.time, role: role, from: current.state, to: state, packetNumber: s.packetNumber,
+                certainty: certainty, timeInPrevious: current.stateSince.map { s.time - $0 }))
+        }
+        update(role) {
+            $0.state = state
+            $0.certainty = certainty
+            $0.stateSince = s.time
+        }
+    }
+
+    /// Moves through an intermediate state within one segment (ESTABLISHED → CLOSE_WAIT → LAST_ACK).
+    mutating func move(_ role: Role, via: TCPState, to state: TCPState, at s: Segment, _ w: inout Work) {
+        move(role, to: via, at: s)
+        move(role, to: state, at: s)
+        if role == .client { w.clientVia = via } else { w.serverVia = via }
+    }
+
+    mutating func applySyn(_ s: Segment, sender: Role, _ w: inout Work) {
+        let me = track(sender), peer = track(sender.peer)
+        if s.payloadLength > 0 { w.notes.insert(.dataOnSYN) }
+        if let isn = me.isn, isn == s.sequence, me.synTransmissions > 0 {
+            update(sender) { $0.synTransmissions += 1 }
+            w.notes.insert(.retransmission)
+            w.retransmission = me.synTransmissions
+            w.step = simultaneousOpen ? .simultaneousOpen(sender == .client ? 1 : 2) : .handshake(1)
+            return
+        }
+        update(sender) {
+            $0.isn = s.sequence
+            $0.synTransmissions = 1
+        }
+        if peer.sentSYN && !peer.state.isSynchronized && peer.state != .synReceived {
+            // SYNs crossed: each side is in SYN_SENT with the other's SYN on its way.
+            simultaneousOpen = true
+            w.notes.insert(.simultaneousOpen)
+            move(sender, to: .synSent, at: s)
+            w.step = .simultaneousOpen(2)
+            return
+        }
+        if synTime == nil { synTime = s.time }
+        move(sender, to: .synSent, at: s)
+        if peer.state == .closed {
+            // The document's narration: the server is listening when the SYN arrives. The
+            // capture cannot prove it until the SYN-ACK, so it is inferred.
+            move(sender.peer, to: .listen, at: s, certainty: .inferred)
+        }
+        w.step = .handshake(1)
+    }
+
+    mutating func applySynAck(_ s: Segment, sender: Role, _ w: inout Work) {
+        let me = track(sender), peer = track(sender.peer)
+        if s.payloadLength > 0 { w.notes.insert(.dataOnSYN) }
+        if let isn = me.isn, isn == s.sequence, me.state == .synReceived || me.state.isSynchronized,
+           me.synTransmissions > 0, !(simultaneousOpen && me.state == .synSent) {
+            update(sender) { $0.synTransmissions += 1 }
+            w.notes.insert(.retransmission)
+            w.retransmission = me.synTransmissions - (simultaneousOpen ? 1 : 0)
+            w.step = simultaneousOpen ? .simultaneousOpen(sender == .client ? 3 : 4) : .handshake(2)
+            if w.retransmission <= 0 { w.notes.remove(.retransmission) }
+            return
+        }
+        if simultaneousOpen && me.state == .synSent {
+            update(sender) { $0.synTransmissions += 1 }
+            w.step = .simultaneousOpen(peer.state == .synReceived || peer.state == .established ? 4 : 3)
+            if let myIsn = me.isn, let peerAck = peer.highestAck, Seq.gt(peerAck, myIsn) {
+                // The peer already acknowledged this side's SYN: SYN_RECEIVED is passed through.
+                move(sender, via: .synReceived, to: .established, at: s, &w)
+            } else {
+                move(sender, to: .synReceived, at: s)
+            }
+            if peer.state == .synReceived, let pisn = peer.isn, Seq.gt(s.acknowledgment, pisn) {
+                move(sender.peer, to: .established, at: s)
+            }
+            checkBothEstablished()
+            return
+        }
+        update(sender) {
+            $0.isn = s.sequence
+            $0.synTransmissions = 1
+        }
+        synAckTime = synAckTime ?? s.time
+        if let pisn = peer.isn, s.acknowledgment != pisn &+ 1 {
+            w.notes.insert(.handshakeAckMismatch)
+            w.expectedAck = pisn &+ 1
+            w.actualAck = s.acknowledgment
+            synAckAckMismatch = true
+        }
+        move(sender, to: .synReceived, at: s)
+        w.step = .handshake(2)
+    }
+
+    mutating func applyReset(_ s: Segment, sender: Role, _ w: inout Work) {
+        let me = track(sender), peer = track(sender.peer)
+        update(sender) { $0.sentRST = true }
+        if isClosed {
+            w.step = .reset
+            return
+        }
+        if peer.state == .synSent && !me.sentSYN {
+            // Nobody listens: the RST answers the SYN.
+            refused = true
+            resetBy = sender
+            move(sender, to: .closed, at: s)
+            move(sender.peer, to: .closed, at: s)
+            w.step = .refused
+            return
+        }
+        if me.state == .synSent && peer.state == .synReceived && synAckAckMismatch && !simultaneousOpen {
+            // RFC 9293 §3.5: the SYN-ACK acknowledged something this client never sent (an old
+            // duplicate SYN); its RST sends the server back to LISTEN and the client waits on.
+            w.notes.insert(.oldDuplicateSYNRecovery)
+            move(sender.peer, to: .listen, at: s)
+            w.step = .reset
+            return
+        }
+        if peer.state == .timeWait { w.notes.insert(.timeWaitAssassination) }
+        resetBy = resetBy ?? sender
+        move(sender, to: .closed, at: s)
+        move(sender.peer, to: .closed, at: s)
+        w.step = .reset
+    }
+
+    mutating func applyAck(_ s: Segment, sender: Role, _ w: inout Work) {
+        let peerRole = sender.peer
+        // Handshake completion: the SYN_SENT side acknowledges the peer's SYN.
+        if track(sender).state == .synSent, let pisn = track(peerRole).isn, track(peerRole).sentSYN {
+            move(sender, to: .established, at: s)
+            if s.acknowledgment != pisn &+ 1 {
+                w.notes.insert(.handshakeAckMismatch)
+                w.expectedAck = pisn &+ 1
+                w.actualAck = s.acknowledgment
+            }
+            if track(peerRole).state == .synReceived && Seq.gt(s.acknowledgment, pisn) {
+                move(peerRole, to: .established, at: s)
+            }
+            if !simultaneousOpen {
+                w.step = .handshake(3)
+                handshakeCompleted = true
+                handshakeAckTime = handshakeAckTime ?? s.time
+            }
+        } else if track(peerRole).state == .synReceived, let pisn = track(peerRole).isn, Seq.gt(s.acknowledgment, pisn) {
+            // The peer's SYN is acknowledged (simultaneous open's last ACK, or a lost third ACK).
+            move(peerRole, to: .established, at: s)
+            if track(sender).state == .synReceived { move(sender, to: .established, at: s) }
+            if !simultaneousOpen {
+                w.step = .handshake(3)
+                handshakeCompleted = true
+                handshakeAckTime = handshakeAckTime ?? s.time
+            }
+        }
+        checkBothEstablished()
+        applyClose(s, sender: sender, &w)
+    }
+
+    mutating func checkBothEstablished() {
+        if simultaneousOpen && clientTrack.state == .established && serverTrack.state == .established {
+            handshakeCompleted = true
+        }
+    }
+
+    /// FIN and acknowledgment-of-FIN transitions for both endpoints.
+    mutating func applyClose(_ s: Segment, sender: Role, _ w: inout Work) {
+        let peerRole = sender.peer
+        let ack = s.acknowledgment
+
+        // Does this segment acknowledge the peer's FIN for the first time?
+        var acksPeerFIN = false
+        if let pfin = track(peerRole).finSequence, !track(sender).ackedPeerFIN, Seq.ge(ack, pfin &+ 1) {
+            acksPeerFIN = true
+            update(sender) { $0.ackedPeerFIN = true }
+            update(peerRole) { $0.finAcked = true }
+        }
+
+        // This segment's own FIN.
+        var firstFIN = false
+        if s.isFIN {
+            let finSeq = s.sequence &+ UInt32(truncatingIfNeeded: s.payloadLength)
+            if let existing = track(sender).finSequence {
+                if existing == finSeq {
+                    update(sender) { $0.finTransmissions += 1 }
+                    w.notes.insert(.retransmission)
+                    w.retransmission = track(sender).finTransmissions - 1
+                }
+            } else {
+                firstFIN = true
+                update(sender) {
+                    $0.finSequence = finSeq
+                    $0.finTransmissions = 1
+                }
+            }
+        }
+
+        let me = track(sender)
+        if firstFIN {
+            let peerSentFIN = track(peerRole).sentFIN
+            if !peerSentFIN {
+                activeCloser = activeCloser ?? sender
+                move(sender, to: .finWait1, at: s)
+                w.step = .teardown(step: 1, through: 1)
+            } else if me.ackedPeerFIN {
+                if me.state == .closeWait || !acksPeerFIN {
+                    move(sender, to: .lastAck, at: s)
+                    w.step = .teardown(step: 3, through: 3)
+                } else {
+                    threeSegmentClose = true
+                    move(sender, via: .closeWait, to: .lastAck, at: s, &w)
+                    w.step = .teardown(step: 2, through: 3)
+                }
+            } else {
+                // The FIN does not acknowledge the peer's FIN: the two crossed.
+                simultaneousClose = true
+                w.notes.insert(.simultaneousClose)
+                move(sender, to: .finWait1, at: s)
+                w.step = .simultaneousClose(2)
+            }
+        } else if acksPeerFIN {
+            switch me.state {
+            case .established, .synReceived:
+                move(sender, to: .closeWait, at: s)
+                w.step = .teardown(step: 2, through: 2)
+            case .finWait1:
+                if simultaneousClose {
+                    move(sender, to: me.finAcked ? .timeWait : .closing, at: s)
+                    w.step = .simultaneousClose(me.finAcked ? 4 : 3)
+                } else {
+                    // The peer's FIN+ACK acknowledged ours: FIN_WAIT_1 → TIME_WAIT directly.
+                    move(sender, to: .timeWait, at: s)
+                    w.step = .teardown(step: 4, through: 4)
+                }
+            case .finWait2:
+                move(sender, to: .timeWait, at: s)
+                w.step = .teardown(step: 4, through: 4)
+            case .closing:
+                if me.finAcked {
+                    move(sender, to: .timeWait, at: s)
+                    w.step = .simultaneousClose(4)
+                }
+            default:
+                break
+            }
+        }
+
+        // The peer's FIN acknowledged by this segment: transitions that send nothing.
+        if acksPeerFIN {
+            let peer = track(peerRole)
+            switch peer.state {
+            case .finWait1:
+                if simultaneousClose {
+                    move(peerRole, to: peer.ackedPeerFIN ? .timeWait : .closing, at: s)
+                    if w.step == .none { w.step = .simultaneousClose(peer.ackedPeerFIN ? 4 : 3) }
+                } else if !s.isFIN {
+                    move(peerRole, to: .finWait2, at: s)
+                }
+            case .closing:
+                move(peerRole, to: .timeWait, at: s)
+            case .lastAck:
+                move(peerRole, to: .closed, at: s)
+                if w.step == .none { w.step = .teardown(step: 4, through: 4) }
+            default:
+                break
+            }
+        }
+
+        // Data from the side that has already acknowledged the peer's FIN and not closed.
+        if s.payloadLength > 0 && track(sender).ackedPeerFIN && !track(sender).sentFIN {
+            halfCloseData = true
+            w.notes.insert(.halfCloseData)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+/// Which protocol exchange a packet is part of.
+public enum Step: Equatable, Sendable {
+    case none
+    /// Three-way handshake, step 1...3.
+    case handshake(Int)
+    /// SYNs crossed: SYN, SYN, SYN-ACK, SYN-ACK as steps 1...4.
+    case simultaneousOpen(Int)
+    /// Four-way teardown step 1...4; `through` > `step` when one segment does two steps
+    /// (the three-segment close's FIN+ACK is 2...3).
+    case teardown(step: Int, through: Int)
+    /// FINs crossed: FIN, FIN, ACK, ACK as steps 1...4.
+    case simultaneousClose(Int)
+    /// A reset ends the connection.
+    case reset
+    /// A reset answers a SYN: nobody listens.
+    case refused
+}
+
+/// Facts about one packet beyond its step. Bits, so a packet's notes cost no allocation.
+public struct PacketNotes: OptionSet, Sendable, Hashable {
+    public var rawValue: UInt64
+    public init(rawValue: UInt64) { self.rawValue = rawValue }
+
+    /// The same SYN, SYN-ACK or FIN sent again (`retransmissionCount` says which resend).
+    public static let retransmission = PacketNotes(rawValue: 1 << 0)
+    /// First packet of a connection picked up after its SYN.
+    public static let midstream = PacketNotes(rawValue: 1 << 1)
+    /// SYN-ACK's ack is not SYN.seq+1, or the third ACK is not SYN-ACK.seq+1.
+    public static let handshakeAckMismatch = PacketNotes(rawValue: 1 << 2)
+    /// A RST answering a SYN-ACK whose ack was wrong: RFC 9293's recovery from an old duplicate SYN.
+    public static let oldDuplicateSYNRecovery = PacketNotes(rawValue: 1 << 3)
+    /// Data keeps flowing from the side that already received the peer's FIN.
+    public static let halfCloseData = PacketNotes(rawValue: 1 << 4)
+    /// A packet for a connection already closed.
+    public static let afterClose = PacketNotes(rawValue: 1 << 5)
+    /// Payload carried on a SYN (TCP Fast Open).
+    public static let dataOnSYN = PacketNotes(rawValue: 1 << 6)
+    /// A new connection on a 4-tuple that had one before (see `reuse`).
+    public static let portReuse = PacketNotes(rawValue: 1 << 7)
+    /// A RST received in TIME_WAIT (RFC 1337's TIME-WAIT assassination).
+    public static let timeWaitAssassination = PacketNotes(rawValue: 1 << 8)
+    /// The FIN was sent while the peer's FIN was in flight.
+    public static let simultaneousClose = PacketNotes(rawValue: 1 << 9)
+    /// SYNs crossed.
+    public static let simultaneousOpen = PacketNotes(rawValue: 1 << 10)
+    /// A segment with flags no state accepts (SYN+FIN, SYN+RST, none at all).
+    public static let invalidFlags = PacketNotes(rawValue: 1 << 11)
+}
+
+/// Why a new connection incarnation started on a 4-tuple that had one.
+public enum ReuseReason: UInt8, Sendable {
+    case afterClose
+    case duringTimeWait
+    /// A SYN with a different ISN arrived while the previous connection was open.
+    case synOnOpenConnection
+    /// A fresh SYN after an attempt that was never answered.
+    case afterUnansweredSYN
+
+    public var text: StaticString {
+        switch self {
+        case .afterClose: return "port reuse after close"
+        case .duringTimeWait: return "port reuse during TIME_WAIT"
+        case .synOnOpenConnection: return "SYN sequence jump on an open connection"
+        case .afterUnansweredSYN: return "new SYN after an unanswered attempt"
+        }
+    }
+}
+
+/// One endpoint's state around one packet.
+public struct StateChange: Sendable, Equatable {
+    public var before: TCPState
+    /// A state passed through within the same packet (ESTABLISHED → CLOSE_WAIT → LAST_ACK).
+    public var via: TCPState?
+    public var after: TCPState
+    public var certainty: Certainty
+
+    @inlinable public var changed: Bool { before != after || via != nil }
+}
+
+/// What the tracker concluded from one packet.
+public struct PacketEvent: Sendable, Equatable {
+    public var flow: Int
+    public var sender: Role
+    public var step: Step
+    public var client: StateChange
+    public var server: StateChange
+    public var notes: PacketNotes
+    /// For `.retransmission`: 1 for the first resend, 2 for the second...
+    public var retransmissionCount: Int
+    /// For `.handshakeAckMismatch`: what the ack should have been and what it was.
+    public var expectedAck: UInt32
+    public var actualAck: UInt32
+    /// For `.portReuse`: why a new incarnation started, and the flow it replaced.
+    public var reuse: ReuseReason?
+    public var previousFlow: Int?
+}

@@ -1,0 +1,58 @@
+import Wire
+
+/// Nanoseconds since the Unix epoch: capture time, the only clock tcpwave knows.
+public typealias Nanoseconds = Int64
+
+/// What the flow tracker needs of one TCP segment, copied out of the packet bytes.
+public struct Segment: Sendable, Equatable {
+    public var source: Endpoint
+    public var destination: Endpoint
+    public var sequence: UInt32
+    public var acknowledgment: UInt32
+    public var flags: TCPFlags
+    public var window: UInt16
+    public var payloadLength: Int
+    public var options: TCPOptionSummary
+    public var time: Nanoseconds
+    /// 1-based position in the capture.
+    public var packetNumber: Int
+
+    public init(source: Endpoint, destination: Endpoint, sequence: UInt32, acknowledgment: UInt32,
+                flags: TCPFlags, window: UInt16 = 65535, payloadLength: Int = 0,
+                options: TCPOptionSummary = TCPOptionSummary(), time: Nanoseconds, packetNumber: Int) {
+        self.source = source
+        self.destination = destination
+        self.sequence = sequence
+        self.acknowledgment = acknowledgment
+        self.flags = flags
+        self.window = window
+        self.payloadLength = payloadLength
+        self.options = options
+        self.time = time
+        self.packetNumber = packetNumber
+    }
+
+    @inlinable public var isSYN: Bool { flags.contains(.syn) }
+    @inlinable public var isFIN: Bool { flags.contains(.fin) }
+    @inlinable public var isRST: Bool { flags.contains(.rst) }
+    @inlinable public var hasACK: Bool { flags.contains(.ack) }
+
+    /// Sequence space the segment occupies: payload plus one for SYN and one for FIN.
+    @inlinable public var sequenceLength: UInt32 {
+        UInt32(truncatingIfNeeded: Swift.max(0, payloadLength)) &+ (isSYN ? 1 : 0) &+ (isFIN ? 1 : 0)
+    }
+
+    /// The first sequence number after this segment.
+    @inlinable public var sequenceEnd: UInt32 { sequence &+ sequenceLength }
+}
+
+extension Segment {
+    /// Builds a segment from a decoded TCP header whose header length is valid.
+    @inlinable
+    public init(_ view: TCPSegmentView, options: TCPOptionSummary, time: Nanoseconds, packetNumber: Int) {
+        self.init(source: view.source, destination: view.destination, sequence: view.tcp.sequence,
+                  acknowledgment: view.tcp.acknowledgment, flags: view.tcp.flags, window: view.tcp.window,
+                  payloadLength: Swift.max(0, view.payloadLength), options: options, time: time,
+                  packetNumber: packetNumber)
+    }
+}

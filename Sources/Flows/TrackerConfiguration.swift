@@ -1,0 +1,34 @@
+/// Limits and clocks of the flow tracker, all in capture time.
+public struct TrackerConfiguration: Sendable {
+    /// Maximum segment lifetime; TIME_WAIT lasts twice this (RFC 9293 §3.4.2).
+    public var msl: Nanoseconds
+    /// A connection with no packet for this long is forgotten.
+    public var idleTimeout: Nanoseconds
+    /// At most this many connections are tracked at once; the oldest idle one makes room.
+    public var maxConnections: Int
+
+    public static let second: Nanoseconds = 1_000_000_000
+
+    public init(msl: Nanoseconds = 60 * second, idleTimeout: Nanoseconds = 300 * second, maxConnections: Int = 262_144) {
+        self.msl = msl
+        self.idleTimeout = idleTimeout
+        self.maxConnections = Swift.max(1, maxConnections)
+    }
+}
+
+/// Counters over a whole run.
+public struct TrackerStatistics: Sendable, Equatable {
+    public var connections = 0
+    public var closed = 0
+    public var idleExpired = 0
+    public var evicted = 0
+    public var live = 0
+    public var peakLive = 0
+    public init() {}
+}
+
+/// A connection that left the tracker's attention, with why.
+public struct EndedConnection: Sendable {
+    public var connection: Connection
+    public var reason: EndReason
+}

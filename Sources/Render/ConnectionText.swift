@@ -1,0 +1,140 @@
+import Flows
+import Wire
+
+/// Timelines and one-line summaries of ended connections, as text.
+public enum ConnectionText {
+    /// `ip:port`, IPv6 in brackets.
+    public static func appendEndpoint(_ e: Endpoint, _ out: inout OutputBuffer) {
+        if e.address.isIPv6 {
+            out.append(UInt8(ascii: "["))
+            out.append(address: e.address)
+            out.append(UInt8(ascii: "]"))
+        } else {
+            out.append(address: e.address)
+        }
+        out.append(UInt8(ascii: ":"))
+        out.append(decimal: UInt64(e.port))
+    }
+
+    /// Seconds with microseconds, e.g. `0.000412`.
+    public static func appendSeconds(_ ns: Nanoseconds, _ out: inout OutputBuffer) {
+        var v = ns
+        if v < 0 { out.append(UInt8(ascii: "-")); v = -v }
+        out.append(decimal: Int(v / 1_000_000_000))
+        out.append(UInt8(ascii: "."))
+        out.append(decimal: Int(v % 1_000_000_000 / 1000), zeroPadded: 6)
+    }
+
+    /// The state-change table of one connection, then its summary line.
+    public static func writeTimeline(_ ended: EndedConnection, msl: Nanoseconds, into out: inout OutputBuffer) {
+        let c = ended.connection
+        out.append("#")
+        out.append(decimal: c.number)
+        out.append(" timeline ")
+        appendEndpoint(c.client, &out)
+        out.append(" > ")
+        appendEndpoint(c.server, &out)
+        out.append(" (client > server)\n")
+        out.append("  offset        endpoint  transition                     packet  time in previous state\n")
+        for entry in c.timeline {
+            writeRow(entry, first: c.firstTime, &out)
+        }
+        for role in [Role.client, Role.server] where c.track(role).state == .timeWait {
+            let since = c.track(role).stateSince ?? c.lastTime
+            let projected = TimelineEntry(time: since + 2 * msl, role: role, from: .timeWait, to: .closed,
+                                          packetNumber: nil, certainty: .projected, timeInPrevious: 2 * msl)
+            writeRow(projected, first: c.firstTime, &out)
+        }
+        writeSummary(ended, prefix: "  ", into: &out)
+    }
+
+    private static func writeRow(_ e: TimelineEntry, first: Nanoseconds, _ out: inout OutputBuffer) {
+        var row = OutputBuffer.memory()
+        row.append("  +")
+        appendSeconds(e.time - first, &row)
+        pad(&row, to: 16)
+        row.append(e.role.name)
+        pad(&row, to: 26)
+        row.append(e.from.name)
+        row.append(" -> ")
+        row.append(e.to.name)
+        switch e.certainty {
+        case .observed: break
+        case .inferred: row.append(" (inferred)")
+        case .projected: row.append(" (projected)")
+        }
+        pad(&row, to: 57)
+        if let n = e.packetNumber {
+            row.append(decimal: n)
+        } else {
+            row.append("2xMSL")
+        }
+        pad(&row, to: 65)
+        if let t = e.timeInPrevious {
+            appendSeconds(t, &row)
+            row.append(" s")
+        } else {
+            row.append("-")
+        }
+        row.append(UInt8(ascii: "\n"))
+        out.append(row.takeString())
+    }
+
+    private static func pad(_ row: inout OutputBuffer, to column: Int) {
+        var n = row.bytes.count
+        if n >= column { row.append(32); return }
+        while n < column { row.append(32); n += 1 }
+    }
+
+    /// One line: how it opened and closed, RTT, duration, packets and bytes each way, final states.
+    public static func writeSummary(_ ended: EndedConnection, prefix: StaticString = "", into out: inout OutputBuffer) {
+        let c = ended.connection
+        out.append(prefix)
+        out.append("#")
+        out.append(decimal: c.number)
+        out.append(" summary ")
+        appendEndpoint(c.client, &out)
+        out.append(" > ")
+        appendEndpoint(c.server, &out)
+        out.append(": opened ")
+        out.append(c.opening.text)
+        if let reuse = c.reuse {
+            out.append(" (")
+            out.append(reuse.text)
+            if let p = c.previousNumber {
+                out.append(", was #")
+                out.append(decimal: p)
+            }
+            out.append(UInt8(ascii: ")"))
+        }
+        out.append("; closed ")
+        let closing = c.closing
+        switch (closing, ended.reason) {
+        case (.open, .idle): out.append("never (idle timeout)")
+        case (.open, .evicted): out.append("never (evicted: flow table full)")
+        case (.open, .superseded): out.append("never (superseded by a new connection)")
+        default: out.append(closing.text)
+        }
+        if let rtt = c.handshakeRTT {
+            out.append("; handshake RTT ")
+            appendSeconds(rtt, &out)
+            out.append(" s")
+        }
+        out.append("; duration ")
+        appendSeconds(c.lastTime - c.firstTime, &out)
+        out.append(" s; client ")
+        out.append(decimal: c.clientTrack.packets)
+        out.append(" pkts ")
+        out.append(decimal: c.clientTrack.payloadBytes)
+        out.append(" B, server ")
+        out.append(decimal: c.serverTrack.packets)
+        out.append(" pkts ")
+        out.append(decimal: c.serverTrack.payloadBytes)
+        out.append(" B; final client ")
+        out.append(c.clientTrack.state.name)
+        out.append(", server ")
+        out.append(c.serverTrack.state.name)
+        if c.halfCloseData { out.append("; half-close with data") }
+        out.append(UInt8(ascii: "\n"))
+    }
+}

@@ -1,0 +1,16 @@
+/// The tcpdump options that shape a printed line.
+public struct TcpdumpStyle: Sendable {
+    /// `-v` count.
+    public var verbosity = 0
+    /// `-S`: absolute sequence numbers.
+    public var absoluteSequence = false
+    /// `-q`: `tcp N` instead of flags and numbers.
+    public var quick = false
+    /// `-#`: packet numbers before the timestamp.
+    public var packetNumbers = false
+    public var timestamps: TimestampStyle = .timeOfDay
+    /// `--nano`: nanosecond fractions.
+    public var nanoseconds = false
+
+    public init() {}
+}

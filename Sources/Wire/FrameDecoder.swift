@@ -1,0 +1,208 @@
+/// What one captured frame turned out to be.
+public enum DecodedFrame: Sendable {
+    /// An IP datagram whose first fragment carries at least the 20-byte fixed TCP header.
+    case tcp(TCPSegmentView)
+    /// IP says TCP, but fewer than 20 bytes of the TCP header were captured.
+    case truncatedTCP(network: NetworkHeader, transportOffset: Int, transportLength: Int)
+    /// Anything that is not TCP: other EtherTypes, other IP protocols, later fragments.
+    case other(OtherFrame)
+    /// The link or IP header cannot be read.
+    case malformed(DecodeError)
+}
+
+/// Non-TCP frames, counted but not printed.
+public enum OtherFrame: Sendable, Equatable {
+    case etherType(UInt16)
+    case ipProtocol(UInt8)
+    case laterFragment
+    case loopbackFamily(UInt32)
+}
+
+/// A decoded TCP segment: offsets and fields only, the bytes stay where libpcap put them.
+public struct TCPSegmentView: Sendable, Equatable {
+    public var network: NetworkHeader
+    public var tcp: TCPHeader
+    /// TCP header + payload as the IP header declares it.
+    public var segmentLength: Int
+    /// How many bytes the IP header declares beyond the frame's length on the wire
+    /// (tcpdump's "truncated-ip - N bytes missing!").
+    public var ipBytesMissing: Int
+
+    /// Payload bytes; negative when the data offset points past the declared segment.
+    @inlinable
+    public init(network: NetworkHeader, tcp: TCPHeader, segmentLength: Int, ipBytesMissing: Int) {
+        self.network = network
+        self.tcp = tcp
+        self.segmentLength = segmentLength
+        self.ipBytesMissing = ipBytesMissing
+    }
+
+    @inlinable public var payloadLength: Int { segmentLength - tcp.headerLength }
+    /// The data offset is sane: at least 20 and within the segment.
+    @inlinable public var hasValidHeaderLength: Bool {
+        tcp.headerLength >= 20 && tcp.headerLength <= segmentLength
+    }
+    @inlinable public var source: Endpoint { Endpoint(address: network.source, port: tcp.sourcePort) }
+    @inlinable public var destination: Endpoint { Endpoint(address: network.destination, port: tcp.destinationPort) }
+}
+
+/// Decodes frames of one link type. A value type with no storage beyond the link type, so it
+/// is free to copy into the hot loop.
+public struct FrameDecoder: Sendable {
+    public let linkType: LinkType
+    /// Stacked 802.1Q/802.1ad tags beyond this are treated as hostile.
+    public static let maximumVLANTags = 8
+
+    public init(linkType: LinkType) throws(DecodeError) {
+        guard linkType.isSupported else { throw .unsupportedLinkType(linkType) }
+        self.linkType = linkType
+    }
+
+    /// Decodes `bytes` (the captured part of a frame); `wireLength` is the frame's original length.
+    @inlinable
+    public func decode(_ bytes: UnsafeRawBufferPointer, wireLength: Int) -> DecodedFrame {
+        let network: NetworkStart
+        switch linkNetworkStart(bytes) {
+        case .success(let start): network = start
+        case .failure(let error): return .malformed(error)
+        }
+        let linkLength = network.offset
+        let onWire = Swift.max(0, wireLength - linkLength)
+        switch network.kind {
+        case .ipv4:
+            return decodeIPv4(bytes, at: network.offset, onWire: onWire)
+        case .ipv6:
+            return decodeIPv6(bytes, at: network.offset, onWire: onWire)
+        case .versionNibble:
+            guard bytes.has(network.offset, 1) else {
+                return .malformed(.truncated(layer: .link, need: 1, have: 0))
+            }
+            switch bytes.u8(network.offset) >> 4 {
+            case 4: return decodeIPv4(bytes, at: network.offset, onWire: onWire)
+            case 6: return decodeIPv6(bytes, at: network.offset, onWire: onWire)
+            case let v: return .malformed(.badVersion(layer: .ipv4, version: v))
+            }
+        case .other(let other):
+            return .other(other)
+        }
+    }
+
+    @usableFromInline
+    enum NetworkKind { case ipv4, ipv6, versionNibble, other(OtherFrame) }
+
+    @usableFromInline
+    struct NetworkStart {
+        @usableFromInline var offset: Int
+        @usableFromInline var kind: NetworkKind
+        @usableFromInline init(offset: Int, kind: NetworkKind) { self.offset = offset; self.kind = kind }
+    }
+
+    @inlinable
+    func etherKind(_ type: UInt16) -> NetworkKind {
+        switch type {
+        case 0x0800: return .ipv4
+        case 0x86dd: return .ipv6
+        default: return .other(.etherType(type))
+        }
+    }
+
+    /// Walks 802.1Q / 802.1ad tags (any number up to the limit) to the inner EtherType.
+    @inlinable
+    func skipVLANTags(_ p: UnsafeRawBufferPointer, type first: UInt16, offset start: Int) -> Result<NetworkStart, DecodeError> {
+        var type = first
+        var offset = start
+        var tags = 0
+        while type == 0x8100 || type == 0x88a8 || type == 0x9100 || type == 0x9200 {
+            tags += 1
+            guard tags <= FrameDecoder.maximumVLANTags else {
+                return .failure(.tooManyVLANTags(FrameDecoder.maximumVLANTags))
+            }
+            guard p.has(offset, 4) else {
+                return .failure(.truncated(layer: .vlan, need: 4, have: p.count - offset))
+            }
+            type = p.be16(offset + 2)
+            offset += 4
+        }
+        return .success(NetworkStart(offset: offset, kind: etherKind(type)))
+    }
+
+    @inlinable
+    func linkNetworkStart(_ p: UnsafeRawBufferPointer) -> Result<NetworkStart, DecodeError> {
+        switch linkType {
+        case .ethernet:
+            guard p.has(0, 14) else { return .failure(.truncated(layer: .ethernet, need: 14, have: p.count)) }
+            return skipVLANTags(p, type: p.be16(12), offset: 14)
+        case .linuxSLL:
+            guard p.has(0, 16) else { return .failure(.truncated(layer: .sll, need: 16, have: p.count)) }
+            return skipVLANTags(p, type: p.be16(14), offset: 16)
+        case .linuxSLL2:
+            guard p.has(0, 20) else { return .failure(.truncated(layer: .sll2, need: 20, have: p.count)) }
+            return skipVLANTags(p, type: p.be16(0), offset: 20)
+        case .null, .loop:
+            guard p.has(0, 4) else { return .failure(.truncated(layer: .loopback, need: 4, have: p.count)) }
+            var family = linkType == .loop ? p.be32(0) : p.le32(0)
+            // DLT_NULL is in the capturing host's byte order; a value with high bits set was
+            // written by a host of the other order.
+            if linkType == .null && family & 0xffff0000 != 0 { family = family.byteSwapped }
+            switch family {
+            case 2: return .success(NetworkStart(offset: 4, kind: .ipv4))
+            case 10, 24, 28, 30: return .success(NetworkStart(offset: 4, kind: .ipv6))
+            default: return .success(NetworkStart(offset: 4, kind: .other(.loopbackFamily(family))))
+            }
+        case .ipv4:
+            return .success(NetworkStart(offset: 0, kind: .ipv4))
+        case .ipv6:
+            return .success(NetworkStart(offset: 0, kind: .ipv6))
+        default:
+            return .success(NetworkStart(offset: 0, kind: .versionNibble))
+        }
+    }
+
+    @inlinable
+    func decodeIPv4(_ p: UnsafeRawBufferPointer, at offset: Int, onWire: Int) -> DecodedFrame {
+        let header: IPv4Header
+        switch IPv4Header.read(p, at: offset) {
+        case .success(let h): header = h
+        case .failure(let e): return .malformed(e)
+        }
+        guard header.proto == 6 else { return .other(.ipProtocol(header.proto)) }
+        guard header.fragmentOffset == 0 else { return .other(.laterFragment) }
+        // Like tcpdump, a datagram longer than the frame keeps its declared length (the
+        // shortfall is reported); only the captured bytes bound what is read.
+        let length = Int(header.totalLength)
+        let missing = Swift.max(0, length - onWire)
+        guard length >= header.headerLength else {
+            return .malformed(.badTotalLength(layer: .ipv4, length: Int(header.totalLength), headerLength: header.headerLength))
+        }
+        return transport(p, network: .ipv4(header), at: offset + header.headerLength,
+                         length: length - header.headerLength, missing: missing)
+    }
+
+    @inlinable
+    func decodeIPv6(_ p: UnsafeRawBufferPointer, at offset: Int, onWire: Int) -> DecodedFrame {
+        let header: IPv6Header
+        switch IPv6Header.read(p, at: offset) {
+        case .success(let h): header = h
+        case .failure(let e): return .malformed(e)
+        }
+        guard header.upperProtocol == 6 else { return .other(.ipProtocol(header.upperProtocol)) }
+        guard header.fragmentOffset == 0 else { return .other(.laterFragment) }
+        let length = 40 + Int(header.payloadLength)
+        let missing = Swift.max(0, length - onWire)
+        let headers = header.upperOffset - offset
+        guard length >= headers else {
+            return .malformed(.badTotalLength(layer: .ipv6, length: length, headerLength: headers))
+        }
+        return transport(p, network: .ipv6(header), at: header.upperOffset, length: length - headers, missing: missing)
+    }
+
+    /// The TCP header must lie within both the captured bytes and the datagram the IP header
+    /// declares: bytes past the datagram (Ethernet padding) are not TCP.
+    @inlinable
+    func transport(_ p: UnsafeRawBufferPointer, network: NetworkHeader, at offset: Int, length: Int, missing: Int) -> DecodedFrame {
+        guard length >= 20, let tcp = TCPHeader.readFixed(p, at: offset) else {
+            return .truncatedTCP(network: network, transportOffset: offset, transportLength: length)
+        }
+        return .tcp(TCPSegmentView(network: network, tcp: tcp, segmentLength: length, ipBytesMissing: missing))
+    }
+}

@@ -1,0 +1,93 @@
+import Capture
+import Flows
+import Render
+import Wire
+
+/// The per-packet work shared by file and live capture: decode, track, print, and report
+/// connections as they end. Owns the output buffer.
+struct Session: ~Copyable {
+    let settings: RunSettings
+    let sourceName: String
+    private(set) var counts = PacketCounts()
+    private var printer: TcpdumpPrinter
+    private var tracker: FlowTracker
+    private var out: OutputBuffer
+
+    init(settings: RunSettings, linkType: LinkType, sourceName: String, lineBuffered: Bool = false) {
+        self.settings = settings
+        self.sourceName = sourceName
+        self.printer = TcpdumpPrinter(style: settings.style, linkType: linkType)
+        self.tracker = FlowTracker(configuration: settings.tracker)
+        self.out = OutputBuffer(fileDescriptor: 1, lineBuffered: lineBuffered)
+    }
+
+    mutating func handle(_ record: PacketRecord, decoder: FrameDecoder) {
+        counts.read += 1
+        let number = counts.read
+        let bytes = record.bytes
+        let printing = settings.output != .summary
+        switch decoder.decode(bytes, wireLength: record.wireLength) {
+        case .tcp(let view):
+            counts.tcp += 1
+            var event: PacketEvent? = nil
+            if view.hasValidHeaderLength {
+                let segment = Segment(view, options: TCPOptionSummary(bytes, tcp: view.tcp), time: record.time, packetNumber: number)
+                event = tracker.process(segment)
+            } else {
+                counts.truncatedTCP += 1
+            }
+            if printing {
+                printer.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &out)
+                printer.writeTCP(view, bytes, into: &out)
+                if settings.annotate, let event { Annotation.write(event, into: &out) }
+                out.append(UInt8(ascii: "\n"))
+                out.endLine()
+            }
+            if tracker.hasEnded { reportEnded() }
+        case let .truncatedTCP(network, offset, length):
+            counts.tcp += 1
+            counts.truncatedTCP += 1
+            if printing {
+                printer.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &out)
+                printer.writeTruncatedTCP(network: network, transportOffset: offset, transportLength: length, bytes, into: &out)
+                out.append(UInt8(ascii: "\n"))
+                out.endLine()
+            }
+        case .other:
+            counts.other += 1
+            printer.skip(seconds: record.seconds, fraction: record.fraction)
+        case .malformed(let error):
+            counts.malformed += 1
+            printer.skip(seconds: record.seconds, fraction: record.fraction)
+            out.flush()
+            diagnose("\(sourceName): packet \(number): \(error)")
+        }
+    }
+
+    private mutating func reportEnded() {
+        let ended = tracker.takeEnded()
+        switch settings.output {
+        case .lines:
+            return
+        case .linesAndTimelines:
+            for e in ended { ConnectionText.writeTimeline(e, msl: settings.tracker.msl, into: &out) }
+        case .summary:
+            for e in ended { ConnectionText.writeSummary(e, into: &out) }
+        }
+        out.endLine()
+    }
+
+    mutating func flushOutput() { out.flush() }
+
+    /// Reports connections still open, flushes output, and prints the run's counts.
+    mutating func finish() {
+        tracker.finish()
+        reportEnded()
+        out.flush()
+        let s = tracker.statistics
+        var line = counts.line + "; \(s.connections) connection\(s.connections == 1 ? "" : "s")"
+        if s.evicted > 0 { line += ", \(s.evicted) evicted (flow table full)" }
+        if s.idleExpired > 0 { line += ", \(s.idleExpired) idle-expired" }
+        diagnose(line)
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Flows
+import Render
+
+@main
+struct TCPWave: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tcpwave",
+        abstract: "Explain every TCP connection in a capture: tcpdump lines annotated with handshake and teardown steps and both endpoints' RFC 9293 states.",
+        discussion: """
+        Reads a pcap or pcapng file (-r FILE, or -r - for standard input). A filter expression \
+        may follow the options, written as for tcpdump: tcpwave -r x.pcap tcp port 80
+        """)
+
+    @Option(name: .customShort("r"), help: ArgumentHelp("Read packets from a capture file ('-' for standard input).", valueName: "file"))
+    var file: String?
+
+    @Flag(name: .customShort("n"), help: "Do not resolve addresses or ports (tcpwave never does; accepted as -n or -nn).")
+    var noResolve: Int
+
+    @Flag(name: .customShort("S"), help: "Print absolute TCP sequence numbers.")
+    var absoluteSequence = false
+
+    @Flag(name: .customShort("t"), help: "Timestamps: -t none, -tt epoch seconds, -ttt since previous, -tttt date, -ttttt since first.")
+    var timestampFlags: Int
+
+    @Flag(name: .customLong("nano"), help: "Print timestamps with nanoseconds.")
+    var nano = false
+
+    @Flag(name: .customShort("v"), help: "Verbose: IP header details and TCP checksums (-vv prints seq on every packet).")
+    var verbosity: Int
+
+    @Flag(name: .customShort("q"), help: "Quick output: 'tcp N' instead of flags and numbers.")
+    var quick = false
+
+    @Option(name: .customShort("c"), help: ArgumentHelp("Stop after this many packets.", valueName: "count"))
+    var count: Int?
+
+    @Flag(name: .customShort("#"), help: "Print the packet number before each line.")
+    var packetNumbers = false
+
+    @Flag(name: .customLong("no-annotate"), help: "Print plain tcpdump lines, without tcpwave's annotations.")
+    var noAnnotate = false
+
+    @Flag(name: .customLong("timeline"), help: "Print each connection's state timeline and summary when it ends.")
+    var timeline = false
+
+    @Flag(name: .customLong("summary"), help: "Print only one summary line per connection, no packet lines.")
+    var summary = false
+
+    @Option(name: .customLong("msl"), help: ArgumentHelp("Maximum segment lifetime in seconds; TIME_WAIT lasts 2xMSL.", valueName: "seconds"))
+    var msl: Double = 60
+
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Forget a connection after this many seconds without a packet.", valueName: "seconds"))
+    var idleTimeout: Double = 300
+
+    @Option(name: .customLong("max-flows"), help: ArgumentHelp("Track at most this many connections; the oldest idle one is evicted.", valueName: "n"))
+    var maxFlows: Int = 262_144
+
+    @Argument(help: ArgumentHelp("Capture filter, as tcpdump takes it (pcap-filter(7)).", valueName: "expression"))
+    var filter: [String] = []
+
+    func validate() throws {
+        if file == nil { throw ValidationError("give a capture to read with -r FILE (or -r - for standard input)") }
+        if timestampFlags > 5 { throw ValidationError("only -t, -tt, -ttt, -tttt and -ttttt are supported") }
+        if let count, count <= 0 { throw ValidationError("-c needs a positive packet count") }
+        if msl <= 0 { throw ValidationError("--msl must be positive") }
+        if idleTimeout <= 0 { throw ValidationError("--idle-timeout must be positive") }
+        if maxFlows <= 0 { throw ValidationError("--max-flows must be positive") }
+        if summary && timeline { throw ValidationError("--summary and --timeline are alternatives; choose one") }
+    }
+
+    func run() throws {
+        var style = TcpdumpStyle()
+        style.verbosity = verbosity
+        style.absoluteSequence = absoluteSequence
+        style.quick = quick
+        style.packetNumbers = packetNumbers
+        style.timestamps = TimestampStyle(tCount: timestampFlags)
+        style.nanoseconds = nano
+        let tracker = TrackerConfiguration(
+            msl: Nanoseconds(msl * 1e9), idleTimeout: Nanoseconds(idleTimeout * 1e9), maxConnections: maxFlows)
+        let output: OutputMode = summary ? .summary : (timeline ? .linesAndTimelines : .lines)
+        let settings = RunSettings(style: style, annotate: !noAnnotate, output: output, tracker: tracker,
+                                   packetLimit: count, filter: filter.isEmpty ? nil : filter.joined(separator: " "))
+        let status = OfflineRun(path: file!, settings: settings).run()
+        if status != 0 { throw ExitCode(status) }
+    }
+}
