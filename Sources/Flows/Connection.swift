@@ -131,8 +131,7 @@ extension Connection {
             if let n = t.nextSequence { t.nextSequence = Seq.max(n, end) } else { t.nextSequence = end }
         }
 
-        let f = s.flags
-        if f.contains(.syn) && (f.contains(.fin) || f.contains(.rst)) || f.rawValue & 0x17 == 0 {
+        if !s.hasValidControlBits {
             w.notes.insert(.invalidFlags)
         } else if s.isRST {
             applyReset(s, sender: sender, &w)
@@ -209,6 +208,7 @@ extension Connection {
         update(sender) {
             $0.isn = s.sequence
             $0.synTransmissions = 1
+            $0.synPayload = s.payloadLength
         }
         if peer.sentSYN && !peer.state.isSynchronized && peer.state != .synReceived {
             // SYNs crossed: each side is in SYN_SENT with the other's SYN on its way.
@@ -260,7 +260,9 @@ extension Connection {
             $0.synTransmissions = 1
         }
         synAckTime = synAckTime ?? s.time
-        if let pisn = peer.isn, s.acknowledgment != pisn &+ 1 {
+        // With TCP Fast Open the SYN-ACK may also acknowledge the data the SYN carried.
+        if let pisn = peer.isn, s.acknowledgment != pisn &+ 1,
+           s.acknowledgment != pisn &+ 1 &+ UInt32(truncatingIfNeeded: peer.synPayload) {
             w.notes.insert(.handshakeAckMismatch)
             w.expectedAck = pisn &+ 1
             w.actualAck = s.acknowledgment
@@ -274,6 +276,9 @@ extension Connection {
         let me = track(sender), peer = track(sender.peer)
         update(sender) { $0.sentRST = true }
         if isClosed {
+            // Linux with tcp_rfc1337=0 would drop the TIME_WAIT socket; others keep it. The
+            // capture cannot tell, so the state stays and the packet is named.
+            if peer.state == .timeWait { w.notes.insert(.timeWaitAssassination) }
             w.step = .reset
             return
         }
@@ -333,6 +338,14 @@ extension Connection {
         applyClose(s, sender: sender, &w)
     }
 
+    /// The step a FIN belonged to when first sent, for its retransmissions.
+    func retransmittedFINStep(_ sender: Role) -> Step {
+        let me = track(sender)
+        if simultaneousClose && activeCloser != sender { return .simultaneousClose(2) }
+        if activeCloser == sender { return simultaneousClose ? .simultaneousClose(1) : .teardown(step: 1, through: 1) }
+        return me.state == .lastAck && !threeSegmentClose ? .teardown(step: 3, through: 3) : .teardown(step: 2, through: 3)
+    }
+
     mutating func checkBothEstablished() {
         if simultaneousOpen && clientTrack.state == .established && serverTrack.state == .established {
             handshakeCompleted = true
@@ -361,6 +374,7 @@ extension Connection {
                     update(sender) { $0.finTransmissions += 1 }
                     w.notes.insert(.retransmission)
                     w.retransmission = track(sender).finTransmissions - 1
+                    w.step = retransmittedFINStep(sender)
                 }
             } else {
                 firstFIN = true

@@ -8,6 +8,8 @@ public struct EndpointTrack: Sendable, Equatable {
     public var isn: UInt32? = nil
     /// SYN or SYN-ACK transmissions with `isn`.
     public var synTransmissions = 0
+    /// Payload bytes its SYN carried (TCP Fast Open).
+    public var synPayload = 0
     /// One past the highest sequence number sent.
     public var nextSequence: UInt32? = nil
     /// Sequence number occupied by its FIN.

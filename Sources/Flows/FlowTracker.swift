@@ -33,7 +33,7 @@ public struct FlowTracker {
         expire(now: s.time)
         let key = FlowKey(s.source, s.destination)
         if let slot = table.slot(for: key) {
-            if s.isSYN && !s.hasACK, let reason = reuseReason(table.slots[Int(slot)]!, s) {
+            if s.isConnectionRequest, let reason = reuseReason(table.slots[Int(slot)]!, s) {
                 let old = table.remove(slot)
                 statistics.live -= 1
                 if !old.reported { report(old, .superseded) }
@@ -68,7 +68,7 @@ public struct FlowTracker {
             statistics.evicted += 1
             if !victim.reported { report(victim, .evicted) }
         }
-        let midstream = !(s.isSYN && !s.hasACK)
+        let midstream = !s.isConnectionRequest
         let (client, server) = midstream ? FlowTracker.inferRoles(s) : (s.source, s.destination)
         var c = Connection(number: nextNumber, client: client, server: server, midstream: midstream,
                            time: s.time, packet: s.packetNumber)

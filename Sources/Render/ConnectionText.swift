@@ -35,7 +35,7 @@ public enum ConnectionText {
         out.append(" > ")
         appendEndpoint(c.server, &out)
         out.append(" (client > server)\n")
-        out.append("  offset        endpoint  transition                     packet  time in previous state\n")
+        out.append("  offset        endpoint  transition                          packet  time in previous state\n")
         for entry in c.timeline {
             writeRow(entry, first: c.firstTime, &out)
         }
@@ -63,13 +63,13 @@ public enum ConnectionText {
         case .inferred: row.append(" (inferred)")
         case .projected: row.append(" (projected)")
         }
-        pad(&row, to: 57)
+        pad(&row, to: 62)
         if let n = e.packetNumber {
             row.append(decimal: n)
         } else {
             row.append("2xMSL")
         }
-        pad(&row, to: 65)
+        pad(&row, to: 70)
         if let t = e.timeInPrevious {
             appendSeconds(t, &row)
             row.append(" s")
