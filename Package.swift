@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire", "PcapCraft"]),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "Wire", "PcapCraft"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Flows", "Wire", "PcapCraft"]),
-        .testTarget(name: "CLITests", dependencies: ["Capture", "PcapCraft", "Wire"]),
+        .testTarget(name: "CLITests", dependencies: ["tcpwave", "PcapCraft", "Wire"]),
     ],
     swiftLanguageModes: [.v6]
 )

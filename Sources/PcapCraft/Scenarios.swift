@@ -1,7 +1,7 @@
 import Wire
 
 /// A crafted capture: frames with timestamps, ready to be written as a pcap file.
-public struct CraftedCapture {
+public struct CraftedCapture: Sendable {
     public var name: String
     public var summary: String
     public var linkType: UInt32 = 1
@@ -82,7 +82,8 @@ public enum Scenarios {
     public static func all() -> [CraftedCapture] {
         [documentExample(), threeSegmentClose(), simultaneousClose(), simultaneousOpen(), synRetransmissions(),
          synAckAndFinRetransmissions(), fastOpen(), oldDuplicateSYN(), portReuse(), midstream(),
-         handshakeAckMismatch(), serverCloseFirst(), resetAfterClose(), invalidFlags(), sequenceWrap()]
+         handshakeAckMismatch(), serverCloseFirst(), resetAfterClose(), invalidFlags(), sequenceWrap(),
+         refused(), resetByServer()]
     }
 
     public static func threeSegmentClose() -> CraftedCapture {
@@ -303,5 +304,22 @@ public enum Scenarios {
         c.wait(micros: 100)
         c.send(.client, flags: .ack)
         return CraftedCapture(name: "sequence-wrap", summary: "both sequence spaces wrap past 2^32 mid-connection", conversation: c)
+    }
+
+    public static func refused() -> CraftedCapture {
+        var c = Conversation(client: ep("10.1.0.29", 40013), server: ep("10.1.0.30", 81), clientISN: 31_000, serverISN: 0, start: start)
+        c.send(.client, flags: .syn, options: synOptions)
+        c.wait(micros: 50)
+        c.send(.server, flags: [.rst, .ack], sequence: 0, acknowledgment: 31_001)
+        return CraftedCapture(name: "refused", summary: "nobody listens: the SYN is answered by RST+ACK", conversation: c)
+    }
+
+    public static func resetByServer() -> CraftedCapture {
+        var c = opened(ep("10.1.0.31", 40014), ep("10.1.0.32", 3306))
+        c.wait(micros: 300)
+        c.send(.client, flags: [.psh, .ack], payload: bytes("query"))
+        c.wait(micros: 300)
+        c.send(.server, flags: [.rst, .ack])
+        return CraftedCapture(name: "reset-by-server", summary: "the server aborts an established connection with RST", conversation: c)
     }
 }

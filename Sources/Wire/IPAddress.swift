@@ -47,6 +47,13 @@ public struct IPAddress: Hashable, Sendable, Comparable {
     }
 
     private static func parseIPv6(_ text: String) -> IPAddress? {
+        var text = text
+        // An embedded dotted quad (::ffff:1.2.3.4) stands for the last two groups.
+        if let colon = text.lastIndex(of: ":"), text[colon...].contains(".") {
+            guard let v4 = IPAddress(String(text[text.index(after: colon)...])), !v4.isIPv6 else { return nil }
+            let q = v4.ipv4
+            text = String(text[...colon]) + String(q >> 16, radix: 16) + ":" + String(q & 0xffff, radix: 16)
+        }
         let bytes = Array(text.utf8)
         var gap: Int? = nil
         var i = 0
