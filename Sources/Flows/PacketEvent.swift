@@ -47,6 +47,27 @@ public struct PacketNotes: OptionSet, Sendable, Hashable {
     public static let invalidFlags = PacketNotes(rawValue: 1 << 11)
 }
 
+extension PacketNotes {
+    /// Stable machine names (JSON `anomalies`, grep), in bit order. Every note has one.
+    public static let names: [(PacketNotes, String)] = [
+        (.retransmission, "retransmission"),
+        (.midstream, "midstream"),
+        (.handshakeAckMismatch, "handshake_ack_mismatch"),
+        (.oldDuplicateSYNRecovery, "old_duplicate_syn_recovery"),
+        (.halfCloseData, "half_close_data"),
+        (.afterClose, "after_close"),
+        (.dataOnSYN, "data_on_syn"),
+        (.portReuse, "port_reuse"),
+        (.timeWaitAssassination, "time_wait_assassination"),
+        (.simultaneousClose, "simultaneous_close"),
+        (.simultaneousOpen, "simultaneous_open"),
+        (.invalidFlags, "invalid_flags"),
+    ]
+
+    /// The machine names of the notes set, in a fixed order.
+    public var nameList: [String] { PacketNotes.names.compactMap { contains($0.0) ? $0.1 : nil } }
+}
+
 /// Why a new connection incarnation started on a 4-tuple that had one.
 public enum ReuseReason: UInt8, Sendable {
     case afterClose
