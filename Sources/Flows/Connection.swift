@@ -33,6 +33,8 @@ public struct Connection: Sendable {
     public var closedAt: Nanoseconds? = nil
     /// The timeline was handed out (the connection may still see stray packets).
     public var reported = false
+    /// Per-direction sequence analysis: retransmissions, duplicate ACKs, keepalives, windows.
+    public var analysis = SequenceAnalysis()
 
     /// More state changes than this on one connection come only from hostile input.
     public static let timelineLimit = 64
@@ -96,6 +98,7 @@ extension Connection {
         var actualAck: UInt32 = 0
         var clientVia: TCPState? = nil
         var serverVia: TCPState? = nil
+        var duplicateAckCount = 0
     }
 
     /// Sets up the states of a connection picked up without its SYN.
@@ -150,6 +153,7 @@ extension Connection {
             }
         }
         if wasClosed { w.notes.insert(.afterClose) }
+        analysis.analyze(s, sender: sender, into: &w)
         if closedAt == nil && Connection.isTerminal(clientTrack.state, serverTrack.state) && (before.0 != clientTrack.state || before.2 != serverTrack.state) {
             closedAt = s.time
         }
@@ -157,7 +161,8 @@ extension Connection {
         let serverChange = StateChange(before: before.2, via: w.serverVia, after: serverTrack.state, certainty: serverTrack.certainty)
         return PacketEvent(flow: number, sender: sender, step: w.step, client: clientChange, server: serverChange,
                            notes: w.notes, retransmissionCount: w.retransmission, expectedAck: w.expectedAck,
-                           actualAck: w.actualAck, reuse: nil, previousFlow: nil)
+                           actualAck: w.actualAck, reuse: nil, previousFlow: nil,
+                           duplicateAckCount: w.duplicateAckCount)
     }
 
     static func isTerminal(_ a: TCPState, _ b: TCPState) -> Bool {

@@ -21,7 +21,8 @@ public struct PacketNotes: OptionSet, Sendable, Hashable {
     public var rawValue: UInt64
     public init(rawValue: UInt64) { self.rawValue = rawValue }
 
-    /// The same SYN, SYN-ACK or FIN sent again (`retransmissionCount` says which resend).
+    /// The same SYN, SYN-ACK or FIN sent again, or data below the highest sequence number sent
+    /// (`retransmissionCount` says which resend).
     public static let retransmission = PacketNotes(rawValue: 1 << 0)
     /// First packet of a connection picked up after its SYN.
     public static let midstream = PacketNotes(rawValue: 1 << 1)
@@ -45,6 +46,35 @@ public struct PacketNotes: OptionSet, Sendable, Hashable {
     public static let simultaneousOpen = PacketNotes(rawValue: 1 << 10)
     /// A segment with flags no state accepts (SYN+FIN, SYN+RST, none at all).
     public static let invalidFlags = PacketNotes(rawValue: 1 << 11)
+
+    // Sequence analysis (SequenceAnalysis.swift), after tshark's tcp.analysis flags.
+    /// A retransmission that came within 20 ms of the peer's second duplicate ACK for its sequence number.
+    public static let fastRetransmission = PacketNotes(rawValue: 1 << 12)
+    /// Data the peer had already acknowledged, sent again.
+    public static let spuriousRetransmission = PacketNotes(rawValue: 1 << 13)
+    /// Below the highest sequence sent, soon after it (within the handshake RTT, or 3 ms).
+    public static let outOfOrder = PacketNotes(rawValue: 1 << 14)
+    /// The same ack and window again, no data (`duplicateAckCount` says which repeat).
+    public static let duplicateAck = PacketNotes(rawValue: 1 << 15)
+    /// 0 or 1 byte at one below the next sequence number: a keepalive probe.
+    public static let keepalive = PacketNotes(rawValue: 1 << 16)
+    /// The answer to a keepalive: the previous ack and window repeated.
+    public static let keepaliveAck = PacketNotes(rawValue: 1 << 17)
+    /// The sender advertises a zero receive window.
+    public static let zeroWindow = PacketNotes(rawValue: 1 << 18)
+    /// One byte sent into the peer's zero window (RFC 9293 §3.8.6.1 zero-window probe).
+    public static let windowProbe = PacketNotes(rawValue: 1 << 19)
+    /// The answer to a zero-window probe: still zero.
+    public static let windowProbeAck = PacketNotes(rawValue: 1 << 20)
+    /// Beyond the next expected sequence number: a segment before it was not captured.
+    public static let lostSegment = PacketNotes(rawValue: 1 << 21)
+    /// Acknowledges data the capture never showed.
+    public static let ackedUnseenSegment = PacketNotes(rawValue: 1 << 22)
+    /// No data, same seq and ack, a new window.
+    public static let windowUpdate = PacketNotes(rawValue: 1 << 23)
+    /// A RST whose sequence number is outside the receiver's window (RFC 9293 §3.10.7.4, RFC 5961):
+    /// the receiver must ignore it; a sign of a blind injection attempt.
+    public static let rstOutOfWindow = PacketNotes(rawValue: 1 << 24)
 }
 
 extension PacketNotes {
@@ -62,6 +92,19 @@ extension PacketNotes {
         (.simultaneousClose, "simultaneous_close"),
         (.simultaneousOpen, "simultaneous_open"),
         (.invalidFlags, "invalid_flags"),
+        (.fastRetransmission, "fast_retransmission"),
+        (.spuriousRetransmission, "spurious_retransmission"),
+        (.outOfOrder, "out_of_order"),
+        (.duplicateAck, "duplicate_ack"),
+        (.keepalive, "keepalive"),
+        (.keepaliveAck, "keepalive_ack"),
+        (.zeroWindow, "zero_window"),
+        (.windowProbe, "window_probe"),
+        (.windowProbeAck, "window_probe_ack"),
+        (.lostSegment, "lost_segment"),
+        (.ackedUnseenSegment, "acked_unseen_segment"),
+        (.windowUpdate, "window_update"),
+        (.rstOutOfWindow, "rst_out_of_window"),
     ]
 
     /// The machine names of the notes set, in a fixed order.
@@ -114,4 +157,6 @@ public struct PacketEvent: Sendable, Equatable {
     /// For `.portReuse`: why a new incarnation started, and the flow it replaced.
     public var reuse: ReuseReason?
     public var previousFlow: Int?
+    /// For `.duplicateAck`: 1 for the first repeat of an ack, 2 for the second...
+    public var duplicateAckCount: Int = 0
 }

@@ -83,9 +83,15 @@ public enum Annotation {
         let n = e.notes
         if n.contains(.retransmission) {
             separator(&out)
+            if n.contains(.fastRetransmission) {
+                out.append("fast ")
+            } else if n.contains(.spuriousRetransmission) {
+                out.append("spurious ")
+            }
             out.append("retransmission ")
             out.append(decimal: e.retransmissionCount)
         }
+        if !n.isDisjoint(with: Annotation.analysisNotes) { writeAnalysisNotes(e, &out, separator) }
         if n.contains(.portReuse), let reason = e.reuse {
             separator(&out)
             out.append("new connection, ")
@@ -130,6 +136,62 @@ public enum Annotation {
         if n.contains(.afterClose) {
             separator(&out)
             out.append("after close")
+        }
+    }
+
+    /// The sequence analysis's notes other than retransmission.
+    static let analysisNotes: PacketNotes = [
+        .outOfOrder, .duplicateAck, .keepalive, .keepaliveAck, .zeroWindow, .windowProbe, .windowProbeAck,
+        .lostSegment, .ackedUnseenSegment, .windowUpdate, .rstOutOfWindow,
+    ]
+
+    /// The words for the sequence analysis's findings (README "Troubles detected").
+    static func writeAnalysisNotes(_ e: PacketEvent, _ out: inout OutputBuffer, _ separator: (inout OutputBuffer) -> Void) {
+        let n = e.notes
+        if n.contains(.lostSegment) {
+            separator(&out)
+            out.append("previous segment not captured")
+        }
+        if n.contains(.outOfOrder) {
+            separator(&out)
+            out.append("out-of-order")
+        }
+        if n.contains(.keepalive) {
+            separator(&out)
+            out.append("keepalive")
+        }
+        if n.contains(.keepaliveAck) {
+            separator(&out)
+            out.append("keepalive ack")
+        }
+        if n.contains(.windowProbe) {
+            separator(&out)
+            out.append("zero window probe")
+        }
+        if n.contains(.windowProbeAck) {
+            separator(&out)
+            out.append("zero window probe ack")
+        }
+        if n.contains(.duplicateAck) {
+            separator(&out)
+            out.append("duplicate ack #")
+            out.append(decimal: e.duplicateAckCount)
+        }
+        if n.contains(.ackedUnseenSegment) {
+            separator(&out)
+            out.append("acks unseen segment")
+        }
+        if n.contains(.zeroWindow) {
+            separator(&out)
+            out.append("zero window")
+        }
+        if n.contains(.windowUpdate) {
+            separator(&out)
+            out.append("window update")
+        }
+        if n.contains(.rstOutOfWindow) {
+            separator(&out)
+            out.append("RST outside the receiver's window (ignored; injection?)")
         }
     }
 }
