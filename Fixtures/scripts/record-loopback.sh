@@ -29,8 +29,9 @@ die() { echo "record-loopback.sh: $*" >&2; exit 1; }
 # ---------------------------------------------------------------- arguments
 [[ -n $PY ]] || die "python3 not found (set PYTHON=/path/to/python3)"
 mapfile -t ALL < <("$PY" "$HELPER" list)
+((${#ALL[@]})) || die "cannot run $HELPER with $PY"
 if [[ ${1:-} == -h || ${1:-} == --help ]]; then
-    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0
+    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0
 fi
 if [[ ${1:-} == --list ]]; then printf '%s\n' "${ALL[@]}"; exit 0; fi
 if (($#)); then
@@ -172,7 +173,11 @@ tshark_check() {
         ((n >= 2)) || { echo "  $name: tshark sees only $n SYN retransmissions" >&2; return 1; } ;;
     loss-reorder)
         n=$(tshark_count "$file" tcp.analysis.retransmission)
-        ((n >= 1)) || { echo "  $name: tshark sees no retransmission" >&2; return 1; } ;;
+        ((n >= 2)) || { echo "  $name: tshark sees only $n retransmissions" >&2; return 1; }
+        n=$(tshark_count "$file" tcp.analysis.duplicate_ack)
+        ((n >= 1)) || { echo "  $name: tshark sees no duplicate ACK" >&2; return 1; }
+        n=$(tshark_count "$file" tcp.options.sack_le)
+        ((n >= 1)) || { echo "  $name: no SACK blocks" >&2; return 1; } ;;
     esac
     return 0
 }
@@ -184,7 +189,7 @@ for name in "${WANT[@]}"; do
     # scenario 1 is recorded with nanosecond timestamps; its .pcap/.pcapng
     # are derived from that recording (microseconds, truncated).
     [[ $name == normal-client-close ]] && extra=(--time-stamp-precision=nano)
-    attempts=1; [[ $name == loss-reorder ]] && attempts=3
+    attempts=1; [[ $name == loss-reorder ]] && attempts=5
     ok=0
     for ((a = 1; a <= attempts; a++)); do
         record "$name" "$tmp" "${extra[@]}" || continue

@@ -13,13 +13,18 @@ public final class CaptureSource {
     /// Timestamps come in nanoseconds (else microseconds).
     public let nanosecondPrecision: Bool
 
-    private init(handle: OpaquePointer, name: String, isLive: Bool, nanosecondPrecision: Bool) {
+    init(handle: OpaquePointer, name: String, isLive: Bool, nanosecondPrecision: Bool) {
         self.handle = handle
         self.nanosecondPrecision = nanosecondPrecision
         self.name = name
         self.isLive = isLive
         self.linkType = LinkType(rawValue: pcap_datalink(handle))
         self.snapshotLength = Int(pcap_snapshot(handle))
+    }
+
+    /// A live handle, already activated; timestamps in microseconds.
+    convenience init(liveHandle: OpaquePointer, name: String) {
+        self.init(handle: liveHandle, name: name, isLive: true, nanosecondPrecision: false)
     }
 
     deinit { pcap_close(handle) }
@@ -110,14 +115,15 @@ public final class CaptureSource {
         case 0:
             return .timeout
         case -2:
+            // End of file, or pcap_breakloop on a live handle: either way, no more packets.
             return .end
         default:
             return .failure(String(cString: pcap_geterr(handle)))
         }
     }
 
-    /// Makes a blocked `next()` on a live capture return; safe from a signal handler's thread.
-    public func breakLoop() { pcap_breakloop(handle) }
+    /// The raw handle, for a signal handler that must call `pcap_breakloop` (async-signal-safe).
+    public var handleForBreakLoop: OpaquePointer { handle }
 
     /// libpcap's counters for a live capture (received, dropped by kernel, dropped by interface).
     public func statistics() -> (received: UInt32, dropped: UInt32, interfaceDropped: UInt32)? {

@@ -16,11 +16,12 @@ public final class CaptureWriter {
 
     deinit { pcap_dump_close(dumper) }
 
-    /// Appends one packet, its timestamp scaled to the file's microseconds.
+    /// Appends one packet. The file takes the source's timestamp precision, so the fraction
+    /// is written as the source reported it.
     public func write(_ record: PacketRecord) {
         var header = pcap_pkthdr()
         header.ts.tv_sec = record.seconds
-        header.ts.tv_usec = record.nanosecondPrecision ? record.fraction / 1000 : record.fraction
+        header.ts.tv_usec = record.fraction
         header.caplen = UInt32(record.captureLength)
         header.len = UInt32(record.wireLength)
         guard let base = record.bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
