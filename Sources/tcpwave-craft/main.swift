@@ -1,6 +1,8 @@
-// tcpwave-craft: writes the crafted fixture captures (pure Swift, our own pcap writer).
+// tcpwave-craft: writes captures with our own pure-Swift pcap writer.
 //
-//   swift run tcpwave-craft Fixtures/pcap/crafted
+//   tcpwave-craft DIRECTORY [SCENARIO...]            the crafted fixtures (Fixtures/pcap/crafted)
+//   tcpwave-craft traffic FILE PACKETS [CONCURRENT]  interleaved synthetic connections (benchmark)
+//   tcpwave-craft flood FILE SYNS                    a SYN flood from distinct sources (benchmark)
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,20 +10,54 @@ import Darwin
 #endif
 import PcapCraft
 
-let arguments = CommandLine.arguments.dropFirst()
-guard let directory = arguments.first else {
-    print("usage: tcpwave-craft DIRECTORY [SCENARIO...]")
+func complain(_ message: String) {
+    var line = Array((message + "\n").utf8)
+    _ = line.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+}
+
+func fail(_ message: String) -> Never {
+    complain("tcpwave-craft: \(message)")
+    exit(1)
+}
+
+func save(_ bytes: [UInt8], to path: String) {
+    guard let f = fopen(path, "wb") else { fail("\(path): \(String(cString: strerror(errno)))") }
+    let n = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
+    fclose(f)
+    if n != bytes.count { fail("\(path): short write") }
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let first = arguments.first else {
+    complain("usage: tcpwave-craft DIRECTORY [SCENARIO...] | traffic FILE PACKETS [CONCURRENT] | flood FILE SYNS")
     exit(2)
 }
-let wanted = Set(arguments.dropFirst())
-mkdir(directory, 0o755)
-for capture in Scenarios.all() where wanted.isEmpty || wanted.contains(capture.name) {
-    let path = "\(directory)/\(capture.name).pcap"
-    do {
-        try capture.pcap().write(to: path)
-        print("\(path): \(capture.records.count) packets, \(capture.summary)")
-    } catch {
-        print("tcpwave-craft: \(error)")
-        exit(1)
+switch first {
+case "traffic":
+    guard arguments.count >= 3, let n = Int(arguments[2]), n > 0 else { fail("usage: traffic FILE PACKETS [CONCURRENT]") }
+    var mix = SyntheticTraffic.Mix()
+    if arguments.count > 3, let w = Int(arguments[3]), w > 0 { mix.concurrent = w }
+    var traffic = SyntheticTraffic()
+    traffic.connections(packets: n, mix: mix)
+    save(traffic.bytes, to: arguments[1])
+    print("\(arguments[1]): \(traffic.packets) packets, \(traffic.connections) connections, \(mix.concurrent) open at once")
+case "flood":
+    guard arguments.count >= 3, let n = Int(arguments[2]), n > 0 else { fail("usage: flood FILE SYNS") }
+    var traffic = SyntheticTraffic()
+    traffic.synFlood(count: n)
+    save(traffic.bytes, to: arguments[1])
+    print("\(arguments[1]): \(traffic.packets) SYNs from distinct sources")
+default:
+    let directory = first
+    let wanted = Set(arguments.dropFirst())
+    mkdir(directory, 0o755)
+    for capture in Scenarios.all() where wanted.isEmpty || wanted.contains(capture.name) {
+        let path = "\(directory)/\(capture.name).pcap"
+        do {
+            try capture.pcap().write(to: path)
+            print("\(path): \(capture.records.count) packets, \(capture.summary)")
+        } catch {
+            fail("\(error)")
+        }
     }
 }

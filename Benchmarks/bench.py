@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""tcpwave's benchmark: packets/s and peak memory beside tcpdump and a libpcap-only floor.
+
+    python3 Benchmarks/bench.py            # 2M-packet / ~200k-connection capture and a 1M-SYN flood
+    python3 Benchmarks/bench.py --scaling  # also 1M and 4M packets, cost per packet
+    python3 Benchmarks/bench.py --tiny     # 20k packets, 1 run each: proves it works (CI)
+
+Captures are generated once by our own generator (tcpwave-craft traffic/flood) into bench-data/
+and reused. Every command runs once to warm up, then --runs times (default 5) in alternating
+order; the table shows the median time and the largest peak RSS (getrusage of the child).
+Address layout: client and server IPv4 addresses are drawn uniformly from 1.0.0.0-223.255.255.255
+and IPv6 from 2001:db8::/32 (10% of connections), so no tool's address cache gets an easy ride.
+"""
+import argparse, os, platform, resource, shutil, statistics, subprocess, sys, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA = os.path.join(ROOT, "bench-data")
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, cwd=ROOT, **kw)
+
+
+def build():
+    sh(["swift", "build", "-c", "release", "--product", "tcpwave"], stdout=subprocess.DEVNULL)
+    sh(["swift", "build", "-c", "release", "--product", "tcpwave-craft"], stdout=subprocess.DEVNULL)
+    floor = os.path.join(DATA, "pcap-floor")
+    src = os.path.join(ROOT, "Benchmarks", "pcap-floor.c")
+    if not os.path.exists(floor) or os.path.getmtime(floor) < os.path.getmtime(src):
+        sh(["cc", "-O2", "-o", floor, src, "-lpcap"])
+    return os.path.join(ROOT, ".build", "release", "tcpwave"), os.path.join(ROOT, ".build", "release", "tcpwave-craft"), floor
+
+
+def capture(craft, kind, n):
+    path = os.path.join(DATA, f"{kind}-{n}.pcap")
+    if not os.path.exists(path):
+        args = [craft, "traffic", path, str(n), "2000"] if kind == "traffic" else [craft, "flood", path, str(n)]
+        print("generating", sh(args, capture_output=True, text=True).stdout.strip(), file=sys.stderr)
+    return path
+
+
+def measure(argv, env):
+    """Runs argv with stdout to /dev/null; returns (seconds, peak RSS in MiB)."""
+    with open(os.devnull, "wb") as null:
+        start = time.perf_counter()
+        p = subprocess.Popen(argv, stdout=null, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
+        _, status, usage = os.wait4(p.pid, 0)
+        elapsed = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"failed ({status}): {' '.join(argv)}")
+    return elapsed, usage.ru_maxrss / 1024.0
+
+
+def packets_in(floor, path):
+    return int(subprocess.run([floor, path], capture_output=True, text=True, check=True).stdout.split()[0])
+
+
+def run_set(title, path, commands, runs, floor):
+    env = dict(os.environ, TZ="UTC")
+    n = packets_in(floor, path)
+    for _, argv in commands:
+        measure(argv, env)  # warm-up
+    times = {name: [] for name, _ in commands}
+    rss = {name: 0.0 for name, _ in commands}
+    for r in range(runs):
+        order = commands if r % 2 == 0 else list(reversed(commands))
+        for name, argv in order:
+            t, m = measure(argv, env)
+            times[name].append(t)
+            rss[name] = max(rss[name], m)
+    med = {name: statistics.median(v) for name, v in times.items()}
+    td = med.get("tcpdump -nn -S (TZ=UTC)")
+    td_default = med.get("tcpdump -nn")
+    fl = med["libpcap floor (C)"]
+    print(f"\n### {title}: {os.path.basename(path)}, {n:,} packets, median of {runs} runs\n")
+    print("| command | time (s) | packets/s | vs tcpdump -nn -S | vs tcpdump -nn | vs floor | peak RSS (MiB) |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, _ in commands:
+        t = med[name]
+        ratio_s = f"{td / t:.2f}x" if td else "-"
+        ratio_d = f"{td_default / t:.2f}x" if td_default else "-"
+        print(f"| {name} | {t:.3f} | {n / t:,.0f} | {ratio_s} | {ratio_d} | {t / fl:.2f}x slower | {rss[name]:.1f} |")
+    return n, med
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tiny", action="store_true", help="20k packets, one run: a smoke test")
+    ap.add_argument("--scaling", action="store_true", help="also 1M and 4M packets")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--packets", type=int, default=2_000_000)
+    ap.add_argument("--flood", type=int, default=1_000_000)
+    args = ap.parse_args()
+    if args.tiny:
+        args.packets, args.flood, args.runs = 20_000, 10_000, 1
+    os.makedirs(DATA, exist_ok=True)
+    tcpwave, craft, floor = build()
+    tcpdump = shutil.which("tcpdump") or ("/usr/sbin/tcpdump" if os.path.exists("/usr/sbin/tcpdump") else None)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+    print(f"tcpwave benchmark at commit {commit}{' (with uncommitted changes)' if dirty else ''}")
+    print(f"machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}")
+
+    def commands(path, with_lines=True):
+        c = []
+        if with_lines:
+            c.append(("tcpwave (annotated lines)", [tcpwave, "-r", path]))
+        c.append(("tcpwave --summary", [tcpwave, "-r", path, "--summary"]))
+        if with_lines and "--json" in subprocess.run([tcpwave, "--help"], capture_output=True, text=True).stdout:
+            c.append(("tcpwave --json", [tcpwave, "-r", path, "--json"]))
+        if tcpdump:
+            c.append(("tcpdump -nn -S (TZ=UTC)", [tcpdump, "-nn", "-S", "-r", path]))
+            c.append(("tcpdump -nn", [tcpdump, "-nn", "-r", path]))
+        c.append(("libpcap floor (C)", [floor, path]))
+        return c
+
+    path = capture(craft, "traffic", args.packets)
+    run_set("Connections", path, commands(path), args.runs, floor)
+    flood = capture(craft, "flood", args.flood)
+    run_set("SYN flood", flood, commands(flood), args.runs, floor)
+    if args.scaling:
+        print("\n### Scaling: cost per packet of tcpwave (annotated lines)\n")
+        print("| packets | ns/packet (lines) | ns/packet (--summary) |")
+        print("|---:|---:|---:|")
+        for size in (1_000_000, 2_000_000, 4_000_000):
+            p = capture(craft, "traffic", size)
+            n = packets_in(floor, p)
+            env = dict(os.environ, TZ="UTC")
+            measure([tcpwave, "-r", p], env)
+            lines = statistics.median(measure([tcpwave, "-r", p], env)[0] for _ in range(args.runs))
+            summ = statistics.median(measure([tcpwave, "-r", p, "--summary"], env)[0] for _ in range(args.runs))
+            print(f"| {n:,} | {lines / n * 1e9:.0f} | {summ / n * 1e9:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
