@@ -10,9 +10,14 @@ public struct FlowTracker {
     public private(set) var statistics = TrackerStatistics()
     /// Connections that ended since the last `takeEnded()`.
     public private(set) var ended: [EndedConnection] = []
+    /// SYN flood detection over the connections opened (SynFloodDetector.swift; `takeAlerts()`).
+    public internal(set) var synFlood: SynFloodDetector
+    /// Capture time of the latest segment.
+    public private(set) var now: Nanoseconds = 0
 
     public init(configuration: TrackerConfiguration = TrackerConfiguration()) {
         self.configuration = configuration
+        self.synFlood = SynFloodDetector(configuration.synFlood)
     }
 
     @inlinable public var hasEnded: Bool { !ended.isEmpty }
@@ -31,12 +36,15 @@ public struct FlowTracker {
     /// Applies one segment and says what it did.
     public mutating func process(_ s: Segment) -> PacketEvent {
         expire(now: s.time)
+        now = s.time
+        if configuration.synFlood.isEnabled { synFlood.advance(to: s.time) }
         let key = FlowKey(s.source, s.destination)
         if let slot = table.slot(for: key) {
             if s.isConnectionRequest, let reason = reuseReason(table.slots[Int(slot)]!, s) {
                 let old = table.remove(slot)
                 statistics.live -= 1
                 if !old.reported { report(old, .superseded) }
+                floodSuperseded(old)
                 var event = start(s, key: key, reuse: reason, previous: old.number)
                 event.notes.insert(.portReuse)
                 event.reuse = reason
@@ -45,7 +53,9 @@ public struct FlowTracker {
             }
             table.touch(slot)
             let sender = table.slots[Int(slot)]!.role(of: s.source)
+            let mark = AttemptMark(table.slots[Int(slot)]!)
             let event = table.slots[Int(slot)]!.apply(s, sender: sender)
+            floodObserve(mark, table.slots[Int(slot)]!)
             reportIfClosed(slot)
             return event
         }
@@ -56,6 +66,7 @@ public struct FlowTracker {
     public mutating func finish() {
         var remaining: [Connection] = []
         for slot in table.liveSlots { remaining.append(table.remove(slot)) }
+        floodFinish(remaining, at: now)
         statistics.live = 0
         remaining.sort { $0.number < $1.number }
         for c in remaining where !c.reported { report(c, .endOfInput) }
@@ -75,10 +86,11 @@ public struct FlowTracker {
         nextNumber += 1
         c.reuse = reuse
         c.previousNumber = previous
+        c.zeek.options = configuration.zeek
         let sender = c.role(of: s.source)
         if midstream { c.assumeMidstream(first: s, sender: sender) }
         var event = c.apply(s, sender: sender)
-        if midstream { event.notes.insert(.midstream) }
+        if midstream { event.notes.insert(.midstream) } else { floodAttempt(c, s) }
         let slot = table.insert(c, key: key)
         statistics.connections += 1
         statistics.live += 1
@@ -119,7 +131,7 @@ public struct FlowTracker {
     private mutating func report(_ c: Connection, _ reason: EndReason) {
         var c = c
         c.reported = true
-        ended.append(EndedConnection(connection: c, reason: reason))
+        ended.append(EndedConnection(connection: c, reason: reason, time: now))
     }
 
     /// Forgets the least recently active connections whose time is up: TIME_WAIT over for a

@@ -6,6 +6,10 @@ public struct TrackerConfiguration: Sendable {
     public var idleTimeout: Nanoseconds
     /// At most this many connections are tracked at once; the oldest idle one makes room.
     public var maxConnections: Int
+    /// What the Zeek conn.log model imitates (ZeekConnection.swift).
+    public var zeek = ZeekOptions()
+    /// SYN flood detection thresholds (SynFloodDetector.swift).
+    public var synFlood = SynFloodConfiguration()
 
     public static let second: Nanoseconds = 1_000_000_000
 
@@ -31,4 +35,12 @@ public struct TrackerStatistics: Sendable, Equatable {
 public struct EndedConnection: Sendable {
     public var connection: Connection
     public var reason: EndReason
+    /// Capture time when it was reported (the end of the input for `.endOfInput`).
+    public var time: Nanoseconds = 0
+
+    public init(connection: Connection, reason: EndReason, time: Nanoseconds = 0) {
+        self.connection = connection
+        self.reason = reason
+        self.time = time
+    }
 }

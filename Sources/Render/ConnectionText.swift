@@ -135,6 +135,11 @@ public enum ConnectionText {
         out.append(", server ")
         out.append(c.serverTrack.state.name)
         if c.halfCloseData { out.append("; half-close with data") }
+        if ended.reason == .endOfInput && c.isHalfOpen, let syn = c.synTime {
+            out.append(c.synAckTime == nil ? "; half-open (no SYN-ACK) at end of capture, age " : "; half-open (SYN-ACK sent, no ACK) at end of capture, age ")
+            appendSeconds(Swift.max(0, ended.time - syn), &out)
+            out.append(" s")
+        }
         out.append(UInt8(ascii: "\n"))
     }
 }
