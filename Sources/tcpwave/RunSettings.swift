@@ -19,4 +19,6 @@ struct RunSettings {
     var tracker: TrackerConfiguration
     var packetLimit: Int?
     var filter: String?
+    /// `--note-names`: one line per TCP packet, `number<TAB>flow<TAB>names`, instead of the lines.
+    var noteNames = false
 }

@@ -12,6 +12,8 @@ struct Session: ~Copyable {
     private var printer: TcpdumpPrinter
     private var tracker: FlowTracker
     private var out: OutputBuffer
+    /// Connections still half-open when the input ended.
+    private var halfOpenAtEnd = 0
 
     init(settings: RunSettings, linkType: LinkType, sourceName: String, lineBuffered: Bool = false) {
         self.settings = settings
@@ -25,7 +27,7 @@ struct Session: ~Copyable {
         counts.read += 1
         let number = counts.read
         let bytes = record.bytes
-        let printing = settings.output != .summary
+        let printing = settings.output != .summary && !settings.noteNames
         switch decoder.decode(bytes, wireLength: record.wireLength) {
         case .tcp(let view):
             counts.tcp += 1
@@ -36,6 +38,7 @@ struct Session: ~Copyable {
             } else {
                 counts.truncatedTCP += 1
             }
+            if settings.noteNames, let event { writeNoteNames(number, event) }
             if printing {
                 printer.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &out)
                 printer.writeTCP(view, bytes, into: &out)
@@ -44,6 +47,7 @@ struct Session: ~Copyable {
                 out.endLine()
             }
             if tracker.hasEnded { reportEnded() }
+            if tracker.hasAlerts { reportAlerts() }
         case let .truncatedTCP(network, offset, length):
             counts.tcp += 1
             counts.truncatedTCP += 1
@@ -64,8 +68,35 @@ struct Session: ~Copyable {
         }
     }
 
+    /// `--note-names`: `packet<TAB>flow<TAB>name,name` (`-` when none), for scripts and tests.
+    private mutating func writeNoteNames(_ number: Int, _ event: PacketEvent) {
+        out.append(decimal: number)
+        out.append(9)
+        out.append(decimal: event.flow)
+        out.append(9)
+        var first = true
+        for (note, name) in PacketNotes.names where event.notes.contains(note) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            out.append(name)
+            first = false
+        }
+        if first { out.append(UInt8(ascii: "-")) }
+        out.append(UInt8(ascii: "\n"))
+        out.endLine()
+    }
+
+    /// SYN flood alert records, in every output mode but `--note-names`.
+    private mutating func reportAlerts() {
+        let alerts = tracker.takeAlerts()
+        guard !settings.noteNames else { return }
+        for a in alerts { AlertText.write(a, into: &out) }
+        out.endLine()
+    }
+
     private mutating func reportEnded() {
         let ended = tracker.takeEnded()
+        for e in ended where e.reason == .endOfInput && e.connection.isHalfOpen { halfOpenAtEnd += 1 }
+        if settings.noteNames { return }
         switch settings.output {
         case .lines:
             return
@@ -82,12 +113,14 @@ struct Session: ~Copyable {
     /// Reports connections still open, flushes output, and prints the run's counts.
     mutating func finish() {
         tracker.finish()
+        reportAlerts()
         reportEnded()
         out.flush()
         let s = tracker.statistics
         var line = counts.line + "; \(s.connections) connection\(s.connections == 1 ? "" : "s")"
         if s.evicted > 0 { line += ", \(s.evicted) evicted (flow table full)" }
         if s.idleExpired > 0 { line += ", \(s.idleExpired) idle-expired" }
+        if halfOpenAtEnd > 0 { line += ", \(halfOpenAtEnd) half-open at end" }
         diagnose(line)
     }
 }

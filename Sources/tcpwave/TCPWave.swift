@@ -57,6 +57,15 @@ struct TCPWave: ParsableCommand {
     @Option(name: .customLong("max-flows"), help: ArgumentHelp("Track at most this many connections; the oldest idle one is evicted.", valueName: "n"))
     var maxFlows: Int = 262_144
 
+    @Option(name: .customLong("syn-flood-threshold"), help: ArgumentHelp("Alert when this many half-open connections to one server endpoint begin within one window (0: off).", valueName: "n"))
+    var synFloodThreshold: Int = 100
+
+    @Option(name: .customLong("syn-flood-window"), help: ArgumentHelp("Length of the SYN flood counting window, in seconds.", valueName: "seconds"))
+    var synFloodWindow: Double = 5
+
+    @Flag(name: .customLong("note-names"), help: "Instead of packet lines, print 'packet<TAB>flow<TAB>notes' per TCP packet, notes by machine name (retransmission, duplicate_ack, keepalive...) or '-'.")
+    var noteNames = false
+
     @Argument(help: ArgumentHelp("Capture filter, as tcpdump takes it (pcap-filter(7)).", valueName: "expression"))
     var filter: [String] = []
 
@@ -67,6 +76,8 @@ struct TCPWave: ParsableCommand {
         if msl <= 0 { throw ValidationError("--msl must be positive") }
         if idleTimeout <= 0 { throw ValidationError("--idle-timeout must be positive") }
         if maxFlows <= 0 { throw ValidationError("--max-flows must be positive") }
+        if synFloodThreshold < 0 { throw ValidationError("--syn-flood-threshold must be 0 (off) or positive") }
+        if !(synFloodWindow >= 0.001 && synFloodWindow <= 86_400) { throw ValidationError("--syn-flood-window must be between 0.001 and 86400 seconds") }
         if summary && timeline { throw ValidationError("--summary and --timeline are alternatives; choose one") }
     }
 
@@ -78,11 +89,13 @@ struct TCPWave: ParsableCommand {
         style.packetNumbers = packetNumbers
         style.timestamps = TimestampStyle(tCount: timestampFlags)
         style.nanoseconds = nano
-        let tracker = TrackerConfiguration(
+        var tracker = TrackerConfiguration(
             msl: Nanoseconds(msl * 1e9), idleTimeout: Nanoseconds(idleTimeout * 1e9), maxConnections: maxFlows)
+        tracker.synFlood = SynFloodConfiguration(threshold: synFloodThreshold, window: Nanoseconds(synFloodWindow * 1e9))
         let output: OutputMode = summary ? .summary : (timeline ? .linesAndTimelines : .lines)
         let settings = RunSettings(style: style, annotate: !noAnnotate, output: output, tracker: tracker,
-                                   packetLimit: count, filter: filter.isEmpty ? nil : filter.joined(separator: " "))
+                                   packetLimit: count, filter: filter.isEmpty ? nil : filter.joined(separator: " "),
+                                   noteNames: noteNames)
         let status = OfflineRun(path: file!, settings: settings).run()
         if status != 0 { throw ExitCode(status) }
     }
