@@ -16,6 +16,13 @@ public struct Segment: Sendable, Equatable {
     public var time: Nanoseconds
     /// 1-based position in the capture.
     public var packetNumber: Int
+    /// Whether the checksums were verified, and how they came out (the Zeek model drops what
+    /// Zeek drops). Readers that do not verify leave `.unchecked`.
+    public var checksum: ChecksumVerdict = .unchecked
+    /// The IP datagram's length as its header declares it (Zeek's `ip_bytes`); 0 if unknown.
+    public var ipLength: Int = 0
+    /// Part of the payload was not captured (snapshot length).
+    public var truncatedPayload = false
 
     public init(source: Endpoint, destination: Endpoint, sequence: UInt32, acknowledgment: UInt32,
                 flags: TCPFlags, window: UInt16 = 65535, payloadLength: Int = 0,
@@ -66,5 +73,17 @@ extension Segment {
                   acknowledgment: view.tcp.acknowledgment, flags: view.tcp.flags, window: view.tcp.window,
                   payloadLength: Swift.max(0, view.payloadLength), options: options, time: time,
                   packetNumber: packetNumber)
+        self.ipLength = view.network.declaredLength
     }
+}
+
+/// What checking a segment's checksums found.
+public enum ChecksumVerdict: UInt8, Sendable {
+    /// Not verified (the default; also for a segment not captured whole).
+    case unchecked
+    case valid
+    /// The IPv4 header checksum is wrong: Zeek drops the packet before TCP sees it.
+    case badIP
+    /// The TCP checksum is wrong: Zeek records 'C' and ignores the segment otherwise.
+    case badTCP
 }
