@@ -83,7 +83,7 @@ public enum Scenarios {
         [documentExample(), threeSegmentClose(), simultaneousClose(), simultaneousOpen(), synRetransmissions(),
          synAckAndFinRetransmissions(), fastOpen(), oldDuplicateSYN(), portReuse(), midstream(),
          handshakeAckMismatch(), serverCloseFirst(), resetAfterClose(), invalidFlags(), sequenceWrap(),
-         refused(), resetByServer()]
+         refused(), resetByServer(), synFlood(), busyServer(), troubles()]
     }
 
     public static func threeSegmentClose() -> CraftedCapture {
@@ -321,5 +321,172 @@ public enum Scenarios {
         c.wait(micros: 300)
         c.send(.server, flags: [.rst, .ack])
         return CraftedCapture(name: "reset-by-server", summary: "the server aborts an established connection with RST", conversation: c)
+    }
+
+    // MARK: - Many connections: a SYN flood and a busy healthy server
+
+    /// A small deterministic generator (an LCG), so crafted captures are the same on every run.
+    struct Dice {
+        var state: UInt64
+        mutating func next(_ bound: UInt32) -> UInt32 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt32(truncatingIfNeeded: state >> 33) % Swift.max(1, bound)
+        }
+    }
+
+    /// Frames of several conversations in time order (stable for equal times).
+    static func merged(_ name: String, _ summary: String, _ conversations: [Conversation]) -> CraftedCapture {
+        var all: [(UInt32, UInt32, Int, [UInt8])] = []
+        for c in conversations {
+            for (s, n, seg) in c.segments { all.append((s, n, all.count, FrameBuilder.ethernetFrame(seg))) }
+        }
+        all.sort { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }
+        var capture = CraftedCapture(name: name, summary: summary)
+        capture.records = all.map { ($0.0, $0.1, $0.3) }
+        return capture
+    }
+
+    /// A conversation starting `micros` after the scenarios' start time.
+    static func conversation(_ client: Endpoint, _ server: Endpoint, at micros: UInt64, clientISN: UInt32, serverISN: UInt32) -> Conversation {
+        var c = Conversation(client: client, server: server, clientISN: clientISN, serverISN: serverISN, start: start)
+        var left = micros
+        while left > 0 {
+            let step = UInt32(Swift.min(left, 1_000_000))
+            c.wait(micros: step)
+            left -= UInt64(step)
+        }
+        return c
+    }
+
+    /// The document's SYN flood (SYN 攻击): for ten seconds, spoofed SYNs from random sources to
+    /// 10.9.0.1:80, a third answered with SYN-ACK, none completed; one attacker address also
+    /// sends twenty from its own ports. Genuine clients complete their handshakes during and
+    /// after it (one retransmits its SYN: one attempt, not two). With the default threshold (100
+    /// half-open per 5 s window) it raises an alert for the first window, repeats it for the
+    /// second, and closes it after the third.
+    public static func synFlood() -> CraftedCapture {
+        let target = ep("10.9.0.1", 80)
+        var dice = Dice(state: 0x5eed_f100d)
+        var conversations: [Conversation] = []
+        var used = Set<UInt32>()
+        // 250 spoofed sources over 10 s (25 per second), each once.
+        for i in 0..<250 {
+            var address: UInt32
+            repeat { address = 0xC612_0000 | dice.next(0x1_0000) } while !used.insert(address).inserted // 198.18.0.0/16
+            let source = Endpoint(address: IPAddress(ipv4: address), port: UInt16(1024 + dice.next(60_000)))
+            let at = UInt64(i) * 40_000 + UInt64(dice.next(20_000))
+            var c = conversation(source, target, at: at, clientISN: dice.next(UInt32.max), serverISN: dice.next(UInt32.max))
+            c.send(.client, flags: .syn, options: [.mss(1460)])
+            if i % 3 == 0 {
+                c.wait(micros: 80)
+                c.send(.server, flags: [.syn, .ack], options: synAckOptions)
+            }
+            conversations.append(c)
+        }
+        // One attacker that does not spoof: twenty SYNs from its own address, new ports.
+        for i in 0..<20 {
+            let source = ep("198.51.100.7", UInt16(40_000 + i))
+            var c = conversation(source, target, at: 500_000 + UInt64(i) * 150_000, clientISN: 70_000 + UInt32(i) * 1_000, serverISN: 90_000 + UInt32(i))
+            c.send(.client, flags: .syn, options: synOptions)
+            conversations.append(c)
+        }
+        // Genuine clients: complete handshakes at 1 s, 6 s (SYN sent twice), 12 s and 17 s.
+        for (n, at) in [(1, UInt64(1_000_000)), (2, 6_000_000), (3, 12_000_000), (4, 17_000_000)] {
+            var c = conversation(ep("192.0.2.10", UInt16(50_000 + n)), target, at: at, clientISN: 1_000 * UInt32(n), serverISN: 2_000 * UInt32(n))
+            c.send(.client, flags: .syn, options: synOptions)
+            if n == 2 {
+                c.wait(micros: 1_000_000)
+                c.send(.client, flags: .syn, options: synOptions, sequence: 1_000 * UInt32(n))
+            }
+            c.wait(micros: 300)
+            c.send(.server, flags: [.syn, .ack], options: synAckOptions)
+            c.wait(micros: 300)
+            c.send(.client, flags: .ack)
+            c.wait(micros: 1_000)
+            c.send(.client, flags: [.psh, .ack], payload: bytes("GET / HTTP/1.1\r\n\r\n"))
+            c.wait(micros: 400)
+            c.send(.server, flags: [.fin, .psh, .ack], payload: bytes("HTTP/1.1 200 OK\r\n\r\n"))
+            c.wait(micros: 300)
+            c.send(.client, flags: [.fin, .ack])
+            c.wait(micros: 300)
+            c.send(.server, flags: .ack)
+            conversations.append(c)
+        }
+        return merged("syn-flood", "270 half-open connections to 10.9.0.1:80 within 10 s from 251 sources, a third answered with SYN-ACK; genuine clients complete their handshakes", conversations)
+    }
+
+    /// A busy but healthy server: 120 connections from 30 clients within 3 s to 10.9.0.2:443,
+    /// up to 40 handshakes in flight at once (20 ms RTT), every one completed and closed. It
+    /// must not raise a SYN flood alert.
+    public static func busyServer() -> CraftedCapture {
+        let server = ep("10.9.0.2", 443)
+        var dice = Dice(state: 0xb05c)
+        var conversations: [Conversation] = []
+        for i in 0..<120 {
+            let client = Endpoint(address: IPAddress(ipv4: 0xC000_0264 &+ UInt32(i % 30)), port: UInt16(33_000 + i)) // 192.0.2.100+
+            var c = conversation(client, server, at: UInt64(i) * 25_000, clientISN: dice.next(UInt32.max), serverISN: dice.next(UInt32.max))
+            c.send(.client, flags: .syn, options: synOptions)
+            c.wait(micros: 10_000 + dice.next(2_000))
+            c.send(.server, flags: [.syn, .ack], options: synAckOptions)
+            c.wait(micros: 10_000 + dice.next(2_000))
+            c.send(.client, flags: .ack)
+            c.wait(micros: 200)
+            c.send(.client, flags: [.fin, .ack])
+            c.wait(micros: 10_000)
+            c.send(.server, flags: [.fin, .ack])
+            c.wait(micros: 10_000)
+            c.send(.client, flags: .ack)
+            conversations.append(c)
+        }
+        return merged("busy-server", "a busy healthy server: 120 complete handshakes within 3 s, 40 in flight at once; no SYN flood", conversations)
+    }
+
+    /// Every trouble the sequence analysis names, in one conversation (20 ms RTT): a segment
+    /// not captured, duplicate ACKs and a fast retransmission, out-of-order, a zero window with
+    /// a probe and its answer, a window update, a spurious and a timeout retransmission, a
+    /// keepalive and its ACK, and finally a RST far outside the client's window (a blind
+    /// injection; tcpwave's state machine still takes it as the end).
+    public static func troubles() -> CraftedCapture {
+        var c = Conversation(client: ep("10.1.0.40", 40020), server: ep("10.1.0.41", 8080), clientISN: 10_000, serverISN: 50_000, start: start)
+        let data = Array(repeating: UInt8(0x61), count: 100)
+        func client(_ seq: UInt32, _ payload: [UInt8] = data, after micros: UInt32) {
+            c.wait(micros: micros)
+            c.send(.client, flags: payload.isEmpty ? .ack : [.psh, .ack], payload: payload, sequence: seq, acknowledgment: 50_001, advance: false)
+        }
+        func server(ack: UInt32, window: UInt16 = 64240, after micros: UInt32) {
+            c.wait(micros: micros)
+            c.send(.server, flags: .ack, sequence: 50_001, acknowledgment: ack, window: window, advance: false)
+        }
+        c.send(.client, flags: .syn, options: [.mss(1460)])
+        c.wait(micros: 10_000)
+        c.send(.server, flags: [.syn, .ack], options: [.mss(1460)])
+        c.wait(micros: 10_000)
+        c.send(.client, flags: .ack)
+        client(10_001, after: 1_000)
+        client(10_201, after: 200)              // 10101 was not captured
+        server(ack: 10_101, after: 10_000)
+        server(ack: 10_101, after: 100)         // duplicate ACK 1
+        client(10_301, after: 100)
+        server(ack: 10_101, after: 100)         // duplicate ACK 2
+        client(10_101, after: 1_000)            // fast retransmission
+        server(ack: 10_401, after: 10_000)
+        client(10_401, after: 1_000)
+        client(10_601, after: 100)              // 10501 not captured yet
+        client(10_501, after: 500)              // out of order
+        server(ack: 10_701, window: 0, after: 10_000)   // zero window
+        client(10_701, [0x62], after: 200_000)  // zero-window probe
+        server(ack: 10_701, window: 0, after: 10_000)   // still zero: the probe's answer
+        server(ack: 10_701, after: 100_000)     // window update
+        client(10_701, after: 1_000)
+        server(ack: 10_801, after: 10_000)
+        client(10_701, after: 300_000)          // spurious retransmission
+        client(10_801, after: 1_000)
+        client(10_801, after: 300_000)          // retransmission after a timeout
+        server(ack: 10_901, after: 10_000)
+        client(10_900, [], after: 1_000_000)    // keepalive
+        server(ack: 10_901, after: 100)         // keepalive ACK
+        c.wait(micros: 1_000_000)
+        c.send(.server, flags: .rst, sequence: 3_000_000_000, acknowledgment: 0, window: 0, advance: false)
+        return CraftedCapture(name: "troubles", summary: "every trouble the sequence analysis names, ending with a RST outside the receiver's window", conversation: c)
     }
 }

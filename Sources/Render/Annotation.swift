@@ -191,7 +191,7 @@ public enum Annotation {
         }
         if n.contains(.rstOutOfWindow) {
             separator(&out)
-            out.append("RST outside the receiver's window (ignored; injection?)")
+            out.append("RST outside the receiver's window (a receiver drops it; injection?)")
         }
     }
 }

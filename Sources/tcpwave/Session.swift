@@ -85,10 +85,11 @@ struct Session: ~Copyable {
         out.endLine()
     }
 
-    /// SYN flood alert records, in every output mode but `--note-names`.
+    /// SYN flood alert records, in every output mode but `--note-names` and `--no-annotate`
+    /// (plain tcpdump lines).
     private mutating func reportAlerts() {
         let alerts = tracker.takeAlerts()
-        guard !settings.noteNames else { return }
+        guard !settings.noteNames && settings.annotate else { return }
         for a in alerts { AlertText.write(a, into: &out) }
         out.endLine()
     }
