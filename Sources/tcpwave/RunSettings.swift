@@ -11,6 +11,16 @@ enum OutputMode {
     case summary
 }
 
+/// Text, or one of the machine-readable forms.
+enum OutputFormat: Equatable {
+    /// tcpdump lines, timelines, summaries.
+    case text
+    /// Newline-delimited JSON records (schema tcpwave/1).
+    case json
+    /// Zeek conn.log rows only.
+    case connLog(ConnLog.Format)
+}
+
 /// Everything a run needs, decided before the first packet.
 struct RunSettings {
     var style: TcpdumpStyle
@@ -19,6 +29,10 @@ struct RunSettings {
     var tracker: TrackerConfiguration
     var packetLimit: Int?
     var filter: String?
+    /// `--json` or `--conn-log`: machine-readable records instead of text lines.
+    var format: OutputFormat = .text
+    /// Verify checksums for the Zeek columns (machine output without `--ignore-checksums`).
+    var verifyChecksums = false
     /// `--note-names`: one line per TCP packet, `number<TAB>flow<TAB>names`, instead of the lines.
     var noteNames = false
 }

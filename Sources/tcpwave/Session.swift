@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Capture
 import Flows
 import Render
@@ -21,24 +26,32 @@ struct Session: ~Copyable {
         self.printer = TcpdumpPrinter(style: settings.style, linkType: linkType)
         self.tracker = FlowTracker(configuration: settings.tracker)
         self.out = OutputBuffer(fileDescriptor: 1, lineBuffered: lineBuffered)
+        if settings.format == .connLog(.tsv) { ConnLog.writeHeader(opened: time(nil), into: &out) }
     }
 
     mutating func handle(_ record: PacketRecord, decoder: FrameDecoder) {
         counts.read += 1
         let number = counts.read
         let bytes = record.bytes
-        let printing = settings.output != .summary && !settings.noteNames
+        let printing = settings.output != .summary && !settings.noteNames && settings.format == .text
+        let jsonPackets = settings.format == .json && settings.output != .summary
         switch decoder.decode(bytes, wireLength: record.wireLength) {
         case .tcp(let view):
             counts.tcp += 1
             var event: PacketEvent? = nil
             if view.hasValidHeaderLength {
-                let segment = Segment(view, options: TCPOptionSummary(bytes, tcp: view.tcp), time: record.time, packetNumber: number)
+                var segment = Segment(view, options: TCPOptionSummary(bytes, tcp: view.tcp), time: record.time, packetNumber: number)
+                segment.truncatedPayload = view.tcp.offset + view.segmentLength > bytes.count
+                if settings.verifyChecksums { segment.checksum = SegmentChecksum.verdict(view, bytes) }
                 event = tracker.process(segment)
             } else {
                 counts.truncatedTCP += 1
             }
             if settings.noteNames, let event { writeNoteNames(number, event) }
+            if jsonPackets {
+                JSONLines.writePacket(number: number, time: record.time, fractionDigits: fractionDigits, view: view, event: event, into: &out)
+                out.endLine()
+            }
             if printing {
                 printer.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &out)
                 printer.writeTCP(view, bytes, into: &out)
@@ -51,6 +64,12 @@ struct Session: ~Copyable {
         case let .truncatedTCP(network, offset, length):
             counts.tcp += 1
             counts.truncatedTCP += 1
+            if jsonPackets {
+                let ports = offset + 4 <= bytes.count && length >= 4 ? (bytes.be16(offset), bytes.be16(offset + 2)) : nil
+                JSONLines.writeTruncatedPacket(number: number, time: record.time, fractionDigits: fractionDigits, network: network,
+                                               ports: ports.map { (source: $0.0, destination: $0.1) }, into: &out)
+                out.endLine()
+            }
             if printing {
                 printer.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &out)
                 printer.writeTruncatedTCP(network: network, transportOffset: offset, transportLength: length, bytes, into: &out)
@@ -90,6 +109,15 @@ struct Session: ~Copyable {
     private mutating func reportAlerts() {
         let alerts = tracker.takeAlerts()
         guard !settings.noteNames && settings.annotate else { return }
+        if settings.format != .text {
+            // Machine-readable standard output stays pure; alerts go to standard error.
+            guard !alerts.isEmpty else { return }
+            out.flush()
+            var err = OutputBuffer(fileDescriptor: 2)
+            for a in alerts { AlertText.write(a, into: &err) }
+            err.flush()
+            return
+        }
         for a in alerts { AlertText.write(a, into: &out) }
         out.endLine()
     }
@@ -98,6 +126,19 @@ struct Session: ~Copyable {
         let ended = tracker.takeEnded()
         for e in ended where e.reason == .endOfInput && e.connection.isHalfOpen { halfOpenAtEnd += 1 }
         if settings.noteNames { return }
+        switch settings.format {
+        case .text:
+            break
+        case .json:
+            let msl: Nanoseconds? = settings.output == .linesAndTimelines ? settings.tracker.msl : nil
+            for e in ended { JSONLines.writeConnection(e, fractionDigits: fractionDigits, timeline: msl, into: &out) }
+            out.endLine()
+            return
+        case .connLog(let format):
+            for e in ended { ConnLog.writeRow(e, format: format, into: &out) }
+            out.endLine()
+            return
+        }
         switch settings.output {
         case .lines:
             return
@@ -109,6 +150,26 @@ struct Session: ~Copyable {
         out.endLine()
     }
 
+    /// Decimals of JSON times: nanoseconds with --nano, else microseconds.
+    private var fractionDigits: Int { settings.style.nanoseconds ? 9 : 6 }
+
+    /// The last line of machine-readable output: JSON's stats record, conn.log's #close.
+    private mutating func writeTrailer() {
+        switch settings.format {
+        case .text, .connLog(.json):
+            break
+        case .connLog(.tsv):
+            ConnLog.writeFooter(closed: time(nil), into: &out)
+        case .json:
+            let s = tracker.statistics
+            JSONLines.writeStats([
+                ("packets", counts.read), ("tcp", counts.tcp), ("other", counts.other), ("malformed", counts.malformed),
+                ("truncated_tcp", counts.truncatedTCP), ("connections", s.connections), ("closed", s.closed),
+                ("idle_expired", s.idleExpired), ("evicted", s.evicted), ("peak_live", s.peakLive),
+            ], into: &out)
+        }
+    }
+
     mutating func flushOutput() { out.flush() }
 
     /// Reports connections still open, flushes output, and prints the run's counts.
@@ -116,6 +177,7 @@ struct Session: ~Copyable {
         tracker.finish()
         reportAlerts()
         reportEnded()
+        writeTrailer()
         out.flush()
         let s = tracker.statistics
         var line = counts.line + "; \(s.connections) connection\(s.connections == 1 ? "" : "s")"

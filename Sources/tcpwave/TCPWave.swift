@@ -2,6 +2,11 @@ import ArgumentParser
 import Flows
 import Render
 
+/// `--conn-log`'s values.
+enum ConnLogChoice: String, ExpressibleByArgument {
+    case tsv, json
+}
+
 @main
 struct TCPWave: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -66,8 +71,58 @@ struct TCPWave: ParsableCommand {
     @Flag(name: .customLong("note-names"), help: "Instead of packet lines, print 'packet<TAB>flow<TAB>notes' per TCP packet, notes by machine name (retransmission, duplicate_ack, keepalive...) or '-'.")
     var noteNames = false
 
+    @Flag(name: .customLong("json"), help: "Newline-delimited JSON instead of text (schema tcpwave/1): a record per TCP packet (none with --summary; timelines with --timeline), one per connection as it ends, and a final stats record.")
+    var json = false
+
+    @Option(name: .customLong("conn-log"), help: ArgumentHelp("Print only Zeek conn.log rows, one per connection: --conn-log (Zeek's tab-separated log with its # headers) or --conn-log=json (Zeek's JSON form).", valueName: "tsv|json"))
+    var connLog: ConnLogChoice?
+
+    @Flag(name: .customLong("ignore-checksums"), help: "For the Zeek columns, do not verify checksums (Zeek's -C). Otherwise a packet with a bad TCP checksum only adds 'C' to the history, and one with a bad IPv4 header checksum is left out.")
+    var ignoreChecksums = false
+
+    @Option(name: .customLong("likely-server-ports"), help: ArgumentHelp("Zeek's likely_server_ports, which pick the originator of a connection seen without its SYN: ports separated by commas, 'default' (Zeek's default scripts) or 'none'.", valueName: "ports"))
+    var likelyServerPorts = "default"
+
     @Argument(help: ArgumentHelp("Capture filter, as tcpdump takes it (pcap-filter(7)).", valueName: "expression"))
     var filter: [String] = []
+
+    /// ArgumentParser options always take a value; `--conn-log` alone means `--conn-log=tsv`.
+    static func main() {
+        var arguments: [String] = []
+        var operands = false
+        for a in CommandLine.arguments.dropFirst() {
+            if a == "--" { operands = true }
+            arguments.append(!operands && a == "--conn-log" ? "--conn-log=tsv" : a)
+        }
+        main(arguments)
+    }
+
+    /// `--likely-server-ports`: a port list where `default` stands for Zeek's default set; nil if malformed.
+    static func parsePorts(_ text: String) -> Set<UInt16>? {
+        if text == "none" { return [] }
+        var ports = Set<UInt16>()
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            if part == "default" {
+                ports.formUnion(ZeekOptions.defaultLikelyServerPorts)
+            } else if let port = UInt16(part) {
+                ports.insert(port)
+            } else {
+                return nil
+            }
+        }
+        return ports
+    }
+
+    /// `--json`, `--conn-log` and the Zeek model's options.
+    func configureMachineOutput(_ settings: inout RunSettings) {
+        if json {
+            settings.format = .json
+        } else if let connLog {
+            settings.format = .connLog(connLog == .json ? .json : .tsv)
+        }
+        settings.verifyChecksums = settings.format != .text && !ignoreChecksums
+        if let ports = TCPWave.parsePorts(likelyServerPorts) { settings.tracker.zeek.likelyServerPorts = ports }
+    }
 
     func validate() throws {
         if file == nil { throw ValidationError("give a capture to read with -r FILE (or -r - for standard input)") }
@@ -79,6 +134,12 @@ struct TCPWave: ParsableCommand {
         if synFloodThreshold < 0 { throw ValidationError("--syn-flood-threshold must be 0 (off) or positive") }
         if !(synFloodWindow >= 0.001 && synFloodWindow <= 86_400) { throw ValidationError("--syn-flood-window must be between 0.001 and 86400 seconds") }
         if summary && timeline { throw ValidationError("--summary and --timeline are alternatives; choose one") }
+        if json && connLog != nil { throw ValidationError("--json and --conn-log are alternatives; choose one") }
+        if noteNames && (json || connLog != nil) { throw ValidationError("--note-names does not combine with --json or --conn-log") }
+        if connLog != nil && (summary || timeline) { throw ValidationError("--conn-log prints only conn.log rows; leave out --summary and --timeline") }
+        if TCPWave.parsePorts(likelyServerPorts) == nil {
+            throw ValidationError("--likely-server-ports takes port numbers separated by commas, 'default' or 'none'")
+        }
     }
 
     func run() throws {
@@ -93,9 +154,10 @@ struct TCPWave: ParsableCommand {
             msl: Nanoseconds(msl * 1e9), idleTimeout: Nanoseconds(idleTimeout * 1e9), maxConnections: maxFlows)
         tracker.synFlood = SynFloodConfiguration(threshold: synFloodThreshold, window: Nanoseconds(synFloodWindow * 1e9))
         let output: OutputMode = summary ? .summary : (timeline ? .linesAndTimelines : .lines)
-        let settings = RunSettings(style: style, annotate: !noAnnotate, output: output, tracker: tracker,
+        var settings = RunSettings(style: style, annotate: !noAnnotate, output: output, tracker: tracker,
                                    packetLimit: count, filter: filter.isEmpty ? nil : filter.joined(separator: " "),
                                    noteNames: noteNames)
+        configureMachineOutput(&settings)
         let status = OfflineRun(path: file!, settings: settings).run()
         if status != 0 { throw ExitCode(status) }
     }
