@@ -17,6 +17,9 @@ struct Session: ~Copyable {
     private var printer: TcpdumpPrinter
     private var tracker: FlowTracker
     private var out: OutputBuffer
+    /// Machine records of closed connections, held for `recordDelay` (FIFO from `pendingHead`).
+    private var pendingRecords: [EndedConnection] = []
+    private var pendingHead = 0
     /// Connections still half-open when the input ended.
     private var halfOpenAtEnd = 0
 
@@ -38,6 +41,8 @@ struct Session: ~Copyable {
         switch decoder.decode(bytes, wireLength: record.wireLength) {
         case .tcp(let view):
             counts.tcp += 1
+            // Before the tracker expires anything, so a held record still finds its connection.
+            if pendingHead < pendingRecords.count { flushPendingRecords(now: record.time) }
             var event: PacketEvent? = nil
             if view.hasValidHeaderLength {
                 var segment = Segment(view, options: TCPOptionSummary(bytes, tcp: view.tcp), time: record.time, packetNumber: number)
@@ -129,13 +134,10 @@ struct Session: ~Copyable {
         switch settings.format {
         case .text:
             break
-        case .json:
-            let msl: Nanoseconds? = settings.output == .linesAndTimelines ? settings.tracker.msl : nil
-            for e in ended { JSONLines.writeConnection(e, fractionDigits: fractionDigits, timeline: msl, into: &out) }
-            out.endLine()
-            return
-        case .connLog(let format):
-            for e in ended { ConnLog.writeRow(e, format: format, into: &out) }
+        case .json, .connLog:
+            for e in ended {
+                if e.reason == .closed { pendingRecords.append(e) } else { writeRecord(e) }
+            }
             out.endLine()
             return
         }
@@ -146,6 +148,47 @@ struct Session: ~Copyable {
             for e in ended { ConnectionText.writeTimeline(e, msl: settings.tracker.msl, into: &out) }
         case .summary:
             for e in ended { ConnectionText.writeSummary(e, into: &out) }
+        }
+        out.endLine()
+    }
+
+    /// How long a closed connection's machine record waits, in capture time, for packets that
+    /// still belong to it (the last ACK, a retransmitted FIN): Zeek logs a connection 5 s after
+    /// it closed and counts such packets.
+    static let recordDelay: Nanoseconds = 6 * TrackerConfiguration.second
+
+    /// A connection record or conn.log row.
+    private mutating func writeRecord(_ e: EndedConnection) {
+        switch settings.format {
+        case .text:
+            break
+        case .json:
+            let msl: Nanoseconds? = settings.output == .linesAndTimelines ? settings.tracker.msl : nil
+            JSONLines.writeConnection(e, fractionDigits: fractionDigits, timeline: msl, into: &out)
+        case .connLog(let format):
+            ConnLog.writeRow(e, format: format, into: &out)
+        }
+    }
+
+    /// Writes the held records that are due at `now` (all when nil), each with the latest state
+    /// of its connection while the tracker still holds it.
+    private mutating func flushPendingRecords(now: Nanoseconds?) {
+        while pendingHead < pendingRecords.count {
+            var e = pendingRecords[pendingHead]
+            if let now, now < e.time &+ Session.recordDelay { break }
+            if let live = tracker.connection(between: e.connection.client, and: e.connection.server),
+               live.number == e.connection.number {
+                e.connection = live
+            }
+            writeRecord(e)
+            pendingHead += 1
+        }
+        if pendingHead == pendingRecords.count {
+            pendingRecords.removeAll(keepingCapacity: true)
+            pendingHead = 0
+        } else if pendingHead >= 4096 {
+            pendingRecords.removeFirst(pendingHead)
+            pendingHead = 0
         }
         out.endLine()
     }
@@ -174,6 +217,7 @@ struct Session: ~Copyable {
 
     /// Reports connections still open, flushes output, and prints the run's counts.
     mutating func finish() {
+        flushPendingRecords(now: nil)
         tracker.finish()
         reportAlerts()
         reportEnded()
