@@ -362,3 +362,59 @@ public enum JSONLines {
         }
     }
 }
+
+// MARK: - SYN flood alerts
+
+extension JSONLines {
+    /// A SYN flood alert record (`"type":"alert"`, `"alert":"syn_flood"`), the same fields as
+    /// the text line (README "Troubles detected"):
+    ///
+    ///     {"type":"alert","schema":"tcpwave/1","alert":"syn_flood","state":"start","ts":...,
+    ///      "target":"10.9.0.1:80","window_start":...,"window_seconds":5.000000,"threshold":100,
+    ///      "attempts":147,"half_open":146,"answered":43,"answered_share":0.293,
+    ///      "distinct_sources":130,"top_sources":[{"src":"198.51.100.7","attempts":20,"exact":true}],
+    ///      "since":...,"peak_half_open":146,"end_of_input":false}
+    public static func writeAlert(_ a: SynFloodAlert, fractionDigits: Int, into out: inout OutputBuffer) {
+        out.append("{\"type\":\"alert\",\"schema\":\"")
+        out.append(schema)
+        out.append("\",\"alert\":\"syn_flood\",\"state\":\"")
+        out.append(a.kind.rawValue)
+        out.append("\",\"ts\":")
+        appendSeconds(a.time, fractionDigits: fractionDigits, &out)
+        out.append(",\"target\":")
+        appendEndpoint(a.target, &out)
+        out.append(",\"window_start\":")
+        appendSeconds(a.windowStart, fractionDigits: fractionDigits, &out)
+        out.append(",\"window_seconds\":")
+        appendSeconds(a.window, fractionDigits: fractionDigits, &out)
+        out.append(",\"threshold\":")
+        out.append(decimal: a.threshold)
+        out.append(",\"attempts\":")
+        out.append(decimal: a.attempts)
+        out.append(",\"half_open\":")
+        out.append(decimal: a.halfOpen)
+        out.append(",\"answered\":")
+        out.append(decimal: a.answered)
+        out.append(",\"answered_share\":")
+        let permille = a.attempts == 0 ? 0 : (a.answered * 1000 + a.attempts / 2) / a.attempts
+        out.append(decimal: permille / 1000)
+        out.append(UInt8(ascii: "."))
+        out.append(decimal: permille % 1000, zeroPadded: 3)
+        out.append(",\"distinct_sources\":")
+        out.append(decimal: a.distinctSources)
+        out.append(",\"top_sources\":[")
+        for (i, s) in a.topSources.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append("{\"src\":\"")
+            out.append(address: s.address)
+            out.append("\",\"attempts\":")
+            out.append(decimal: s.attempts)
+            out.append(s.exact ? ",\"exact\":true}" : ",\"exact\":false}")
+        }
+        out.append("],\"since\":")
+        appendSeconds(a.since, fractionDigits: fractionDigits, &out)
+        out.append(",\"peak_half_open\":")
+        out.append(decimal: a.peakHalfOpen)
+        out.append(a.endOfInput ? ",\"end_of_input\":true}\n" : ",\"end_of_input\":false}\n")
+    }
+}

@@ -109,11 +109,17 @@ struct Session: ~Copyable {
         out.endLine()
     }
 
-    /// SYN flood alert records, in every output mode but `--note-names` and `--no-annotate`
-    /// (plain tcpdump lines).
+    /// SYN flood alert records: text lines in every output mode but `--note-names` and
+    /// `--no-annotate` (plain tcpdump lines); `"type":"alert"` records with `--json`.
     private mutating func reportAlerts() {
         let alerts = tracker.takeAlerts()
-        guard !settings.noteNames && settings.annotate else { return }
+        guard !settings.noteNames else { return }
+        if settings.format == .json {
+            for a in alerts { JSONLines.writeAlert(a, fractionDigits: fractionDigits, into: &out) }
+            out.endLine()
+            return
+        }
+        guard settings.annotate else { return }
         if settings.format != .text {
             // Machine-readable standard output stays pure; alerts go to standard error.
             guard !alerts.isEmpty else { return }
