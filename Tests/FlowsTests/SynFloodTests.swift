@@ -1,0 +1,119 @@
+import Flows
+import PcapCraft
+import Testing
+import Wire
+
+/// Runs a crafted capture through the tracker and collects the SYN flood records.
+private func alerts(_ capture: CraftedCapture, _ configuration: TrackerConfiguration = TrackerConfiguration()) -> [SynFloodAlert] {
+    var run = ScenarioRun(capture, configuration: configuration)
+    return run.tracker.takeAlerts()
+}
+
+@Test("a SYN flood raises one alert per window while it lasts and a closing record when it subsides")
+func synFloodAlerts() throws {
+    let records = alerts(Scenarios.synFlood())
+    #expect(records.map(\.kind) == [.start, .ongoing, .end])
+    let start = try #require(records.first)
+    #expect(start.target == Endpoint(address: IPAddress("10.9.0.1")!, port: 80))
+    #expect(start.threshold == 100)
+    #expect(start.window == 5 * TrackerConfiguration.second)
+    // 125 spoofed SYNs, 20 from the attacker and 2 genuine clients began in the first window;
+    // one genuine handshake completed in it (the other straddles into the next window).
+    #expect(start.attempts == 147)
+    #expect(start.halfOpen == 146)
+    #expect(start.halfOpen >= start.threshold)
+    // A third of the spoofed SYNs were answered, and the genuine one.
+    #expect(start.answered > 40 && start.answered < 50)
+    // 127 distinct addresses; the estimate is within a few percent.
+    #expect(abs(start.distinctSources - 127) <= 7)
+    #expect(start.topSources.first == SourceCount(address: IPAddress("198.51.100.7")!, attempts: 20, exact: true))
+    #expect(records[1].since == start.windowStart)
+    #expect(records[1].halfOpen >= 100)
+    #expect(records[2].halfOpen < 100 && !records[2].endOfInput)
+    #expect(records[2].peakHalfOpen == start.halfOpen)
+}
+
+@Test("a busy healthy server with many complete handshakes raises no alert")
+func busyServerNoAlert() {
+    let capture = Scenarios.busyServer()
+    #expect(alerts(capture).isEmpty)
+    // Even with a threshold the 120 attempts would cross if they were half-open.
+    var configuration = TrackerConfiguration()
+    configuration.synFlood = SynFloodConfiguration(threshold: 20, window: TrackerConfiguration.second)
+    #expect(alerts(capture, configuration).isEmpty)
+}
+
+@Test("half-open counts connections, not SYNs: a retransmitted SYN is no new attempt")
+func retransmittedSYNIsOneAttempt() {
+    var configuration = TrackerConfiguration()
+    configuration.synFlood = SynFloodConfiguration(threshold: 1, window: TrackerConfiguration.second)
+    // One unanswered SYN sent four times is one half-open connection.
+    let records = alerts(Scenarios.synRetransmissions(), configuration)
+    #expect(records.first?.kind == .start)
+    #expect(records.first?.attempts == 1)
+    #expect(records.first?.halfOpen == 1)
+    // The threshold is per window; two would need two connections.
+    configuration.synFlood.threshold = 2
+    #expect(alerts(Scenarios.synRetransmissions(), configuration).isEmpty)
+}
+
+@Test("a flood still on when the input ends is closed as such; one that stopped before is closed as subsided")
+func floodAtEndOfInput() {
+    var detector = SynFloodDetector(SynFloodConfiguration(threshold: 10, window: TrackerConfiguration.second))
+    let target = Endpoint(address: IPAddress("10.0.0.1")!, port: 80)
+    for i in 0..<50 {
+        detector.attempt(target: target, source: IPAddress(ipv4: 0x0B00_0000 + UInt32(i)),
+                         time: Nanoseconds(i) * 10_000_000)
+    }
+    detector.finish(at: 1_500_000_000)
+    let records = detector.takeAlerts()
+    #expect(records.map(\.kind) == [.start, .end])
+    #expect(records.first?.halfOpen == 50)
+    #expect(abs((records.first?.distinctSources ?? 0) - 50) <= 2)
+    #expect(records.first?.topSources.isEmpty == true)
+    #expect(records.last?.endOfInput == true)
+
+    var quiet = SynFloodDetector(SynFloodConfiguration(threshold: 10, window: TrackerConfiguration.second))
+    for i in 0..<50 {
+        quiet.attempt(target: target, source: IPAddress(ipv4: 0x0B00_0000 + UInt32(i)), time: Nanoseconds(i) * 10_000_000)
+    }
+    quiet.finish(at: 3 * TrackerConfiguration.second)
+    let both = quiet.takeAlerts()
+    #expect(both.map(\.kind) == [.start, .end])
+    #expect(both.last?.endOfInput == false)
+}
+
+@Test("memory stays bounded: a million distinct sources to one target, a million distinct targets")
+func boundedMemory() {
+    var detector = SynFloodDetector(SynFloodConfiguration(threshold: 1000, window: 10 * TrackerConfiguration.second))
+    let target = Endpoint(address: IPAddress("10.0.0.1")!, port: 80)
+    for i in 0..<1_000_000 {
+        // 100 000 SYNs per second from a new source each time, over ten seconds.
+        detector.attempt(target: target, source: IPAddress(ipv4: 0x0A00_0000 &+ UInt32(i) &* 2_654_435_761),
+                         time: Nanoseconds(i) * 10_000)
+    }
+    detector.advance(to: 22 * TrackerConfiguration.second)
+    let records = detector.takeAlerts()
+    #expect(records.first?.kind == .start)
+    #expect(records.first?.attempts == 1_000_000)
+    let distinct = records.first?.distinctSources ?? 0
+    #expect(abs(distinct - 1_000_000) < 60_000, "HyperLogLog estimate \(distinct)")
+    #expect(detector.allocatedSlots == 1)
+
+    var wide = SynFloodDetector(SynFloodConfiguration(threshold: 2, window: TrackerConfiguration.second, maxTargets: 1024))
+    for i in 0..<1_000_000 {
+        let t = Endpoint(address: IPAddress(ipv4: 0x0A00_0000 &+ UInt32(i)), port: 80)
+        wide.attempt(target: t, source: IPAddress(ipv4: 0xC000_0201), time: Nanoseconds(i) * 1_000)
+    }
+    #expect(wide.allocatedSlots <= 1024)
+    #expect(wide.trackedTargets <= 1024)
+    #expect(wide.untrackedAttempts > 0)
+    #expect(wide.alerts.isEmpty)
+}
+
+@Test("detection is off with threshold 0")
+func floodDetectionOff() {
+    var configuration = TrackerConfiguration()
+    configuration.synFlood = SynFloodConfiguration(threshold: 0)
+    #expect(alerts(Scenarios.synFlood(), configuration).isEmpty)
+}
