@@ -8,6 +8,9 @@ let package = Package(
         .executable(name: "tcpwave", targets: ["tcpwave"]),
         .library(name: "Wire", targets: ["Wire"]),
         .library(name: "Flows", targets: ["Flows"]),
+        .library(name: "Render", targets: ["Render"]),
+        .library(name: "Capture", targets: ["Capture"]),
+        .library(name: "PcapCraft", targets: ["PcapCraft"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CPcap
 import Wire
 
@@ -43,6 +46,17 @@ public final class CaptureSource {
             throw .openFile(path: path, message: CaptureSource.describeOpenFailure(path: path, libpcap: cString(errbuf)))
         }
         return CaptureSource(handle: h, name: path, isLive: false, nanosecondPrecision: nanosecondPrecision)
+    }
+
+    /// Reads a capture from an open stdio stream (which libpcap closes with the source); for
+    /// the fuzzer, which hands over memory.
+    public static func openStream(_ stream: UnsafeMutablePointer<FILE>, name: String) throws(CaptureError) -> CaptureSource {
+        var errbuf = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
+        guard let h = pcap_fopen_offline_with_tstamp_precision(stream, UInt32(PCAP_TSTAMP_PRECISION_MICRO), &errbuf) else {
+            fclose(stream)
+            throw .openFile(path: name, message: cString(errbuf))
+        }
+        return CaptureSource(handle: h, name: name, isLive: false, nanosecondPrecision: false)
     }
 
     /// libpcap's name and description of the link type, as tcpdump prints them:

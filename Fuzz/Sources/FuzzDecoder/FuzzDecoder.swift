@@ -1,0 +1,27 @@
+import Render
+import Wire
+
+/// One frame on one link type: the first byte picks the link type, the rest is the frame.
+/// Decoding, the option summary and the tcpdump line must never trap.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    guard size >= 1 else { return 0 }
+    let types = LinkType.supported
+    let link = types[Int(data[0]) % types.count]
+    let frame = UnsafeRawBufferPointer(start: data + 1, count: size - 1)
+    guard let decoder = try? FrameDecoder(linkType: link) else { return 0 }
+    var style = TcpdumpStyle()
+    style.verbosity = Int(data[0] >> 4) % 3
+    var printer = TcpdumpPrinter(style: style, linkType: link)
+    var out = OutputBuffer.memory()
+    switch decoder.decode(frame, wireLength: Int(data[0]) & 1 == 0 ? frame.count : frame.count + 100) {
+    case .tcp(let view):
+        _ = TCPOptionSummary(frame, tcp: view.tcp)
+        printer.writeTCP(view, frame, into: &out)
+    case let .truncatedTCP(network, offset, length):
+        printer.writeTruncatedTCP(network: network, transportOffset: offset, transportLength: length, frame, into: &out)
+    case .other, .malformed:
+        break
+    }
+    return 0
+}
