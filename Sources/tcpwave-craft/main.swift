@@ -3,6 +3,7 @@
 //   tcpwave-craft DIRECTORY [SCENARIO...]            the crafted fixtures (Fixtures/pcap/crafted)
 //   tcpwave-craft traffic FILE PACKETS [CONCURRENT]  interleaved synthetic connections (benchmark)
 //   tcpwave-craft flood FILE SYNS                    a SYN flood from distinct sources (benchmark)
+//   tcpwave-craft malformed DIRECTORY                 damaged captures (Fixtures/malformed)
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -47,6 +48,13 @@ case "flood":
     traffic.synFlood(count: n)
     save(traffic.bytes, to: arguments[1])
     print("\(arguments[1]): \(traffic.packets) SYNs from distinct sources")
+case "malformed":
+    guard arguments.count >= 2 else { fail("usage: malformed DIRECTORY") }
+    mkdir(arguments[1], 0o755)
+    for (name, bytes) in MalformedCaptures.all() {
+        save(bytes, to: "\(arguments[1])/\(name).pcap")
+        print("\(arguments[1])/\(name).pcap: \(bytes.count) bytes")
+    }
 default:
     let directory = first
     let wanted = Set(arguments.dropFirst())

@@ -1,4 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ArgumentParser
+import Capture
 import Flows
 import Render
 
@@ -19,6 +25,33 @@ struct TCPWave: ParsableCommand {
 
     @Option(name: .customShort("r"), help: ArgumentHelp("Read packets from a capture file ('-' for standard input).", valueName: "file"))
     var file: String?
+
+    @Option(name: .customShort("i"), help: ArgumentHelp("Capture live from an interface (lo, any, eth0...); needs root or CAP_NET_RAW+CAP_NET_ADMIN.", valueName: "interface"))
+    var interface: String?
+
+    @Flag(name: .customShort("D"), help: "List the interfaces tcpwave can capture on, and exit.")
+    var listInterfaces = false
+
+    @Option(name: .customShort("s"), help: ArgumentHelp("Snapshot length for live capture, in bytes.", valueName: "snaplen"))
+    var snapshotLength: Int = 262_144
+
+    @Flag(name: .customShort("p"), help: "Do not put the interface into promiscuous mode.")
+    var noPromiscuous = false
+
+    @Option(name: .customShort("B"), help: ArgumentHelp("Kernel capture buffer size, in KiB.", valueName: "KiB"))
+    var bufferSize: Int?
+
+    @Option(name: .customShort("w"), help: ArgumentHelp("Also save the raw packets to this pcap file.", valueName: "file"))
+    var writeFile: String?
+
+    @Option(name: .customShort("Z"), help: ArgumentHelp("When started as root, drop to this user once the interface is open (default: nobody).", valueName: "user"))
+    var user: String?
+
+    @Flag(name: .customShort("l"), help: "Line-buffered output: each line is written as soon as it is complete.")
+    var lineBuffered = false
+
+    @Option(name: .customLong("duration"), help: ArgumentHelp("Stop a live capture after this many seconds.", valueName: "seconds"))
+    var duration: Double?
 
     @Flag(name: .customShort("n"), help: "Do not resolve addresses or ports (tcpwave never does; accepted as -n or -nn).")
     var noResolve: Int
@@ -125,7 +158,15 @@ struct TCPWave: ParsableCommand {
     }
 
     func validate() throws {
-        if file == nil { throw ValidationError("give a capture to read with -r FILE (or -r - for standard input)") }
+        if listInterfaces { return }
+        if file == nil && interface == nil {
+            throw ValidationError("give a capture to read with -r FILE (-r - for standard input) or an interface with -i")
+        }
+        if file != nil && interface != nil { throw ValidationError("-r and -i are alternatives; choose one") }
+        if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
+        if duration != nil && interface == nil { throw ValidationError("--duration applies to live capture (-i)") }
+        if snapshotLength <= 0 || snapshotLength > 262_144 { throw ValidationError("-s must be between 1 and 262144") }
+        if let bufferSize, bufferSize <= 0 { throw ValidationError("-B must be a positive size in KiB") }
         if timestampFlags > 5 { throw ValidationError("only -t, -tt, -ttt, -tttt and -ttttt are supported") }
         if let count, count <= 0 { throw ValidationError("-c needs a positive packet count") }
         if msl <= 0 { throw ValidationError("--msl must be positive") }
@@ -143,6 +184,15 @@ struct TCPWave: ParsableCommand {
     }
 
     func run() throws {
+        if listInterfaces {
+            do {
+                for (i, interface) in try CaptureSource.interfaces().enumerated() { print("\(i + 1).\(interface.listing)") }
+            } catch {
+                diagnose("\(error)")
+                throw ExitCode(1)
+            }
+            return
+        }
         var style = TcpdumpStyle()
         style.verbosity = verbosity
         style.absoluteSequence = absoluteSequence
@@ -158,7 +208,20 @@ struct TCPWave: ParsableCommand {
                                    packetLimit: count, filter: filter.isEmpty ? nil : filter.joined(separator: " "),
                                    noteNames: noteNames)
         configureMachineOutput(&settings)
-        let status = OfflineRun(path: file!, settings: settings).run()
+        let status: Int32
+        if let interface {
+            var live = LiveOptions()
+            live.snapshotLength = snapshotLength
+            live.promiscuous = !noPromiscuous
+            live.bufferKiB = bufferSize
+            // Like tcpdump: a person watching a terminal sees each line at once.
+            let lines = lineBuffered || isatty(1) != 0
+            status = LiveRun(interface: interface, settings: settings, options: live, writePath: writeFile,
+                             user: user ?? (geteuid() == 0 ? "nobody" : nil), duration: duration,
+                             lineBuffered: lines).run()
+        } else {
+            status = OfflineRun(path: file!, settings: settings, writePath: writeFile, lineBuffered: lineBuffered).run()
+        }
         if status != 0 { throw ExitCode(status) }
     }
 }
