@@ -410,8 +410,8 @@ public struct SynFloodDetector: Sendable {
         guard b.window == k else { return [] }
         let base = (Int(slot) * 2 + Int(k & 1)) * SynFloodDetector.heavyHitters
         var list: [SourceCount] = []
-        for i in base..<(base + b.hitters) where hitterCount[i] - hitterError[i] >= 2 {
-            list.append(SourceCount(address: hitterAddress[i], attempts: Int(hitterCount[i] - hitterError[i]),
+        for i in base..<(base + b.hitters) where Int(hitterCount[i]) - Int(hitterError[i]) >= 2 {
+            list.append(SourceCount(address: hitterAddress[i], attempts: Int(hitterCount[i]) - Int(hitterError[i]),
                                     exact: hitterError[i] == 0))
         }
         list.sort { $0.attempts != $1.attempts ? $0.attempts > $1.attempts : $0.address < $1.address }
