@@ -34,6 +34,51 @@ struct GoldenTests {
         #expect(result.stdout == expected, "\(name) differs; RECORD_GOLDEN=1 rewrites it")
     }
 
+    /// Machine-readable output (--json, --conn-log) of a few fixtures. The loopback captures
+    /// carry offloaded (wrong) TCP checksums, so they run with --ignore-checksums as `zeek -C`
+    /// would. conn.log's #open/#close wall-clock times are masked as btest masks them.
+    static let machineVariants: [(String, [String])] = [
+        ("json", ["--json"]),
+        ("json-summary", ["--json", "--summary"]),
+        ("json-timeline", ["--json", "--timeline"]),
+        ("conn-log", ["--conn-log"]),
+        ("conn-log-json", ["--conn-log=json"]),
+    ]
+    static let machineFixtures: [(String, [String])] = [
+        ("Fixtures/pcap/crafted/document-example.pcap", []),
+        ("Fixtures/pcap/crafted/midstream.pcap", []),
+        ("Fixtures/pcap/crafted/port-reuse.pcap", []),
+        ("Fixtures/pcap/crafted/handshake-ack-mismatch.pcap", []),
+        ("Fixtures/pcap/real/ipv6-normal.pcap", ["--ignore-checksums"]),
+        ("Fixtures/pcap/real/rst-by-server.pcap", ["--ignore-checksums", "--nano"]),
+    ]
+
+    static var machineCases: [String] {
+        machineFixtures.flatMap { fixture in machineVariants.map { "\(fixture.0)|\($0.0)" } }
+    }
+
+    @Test("--json and --conn-log output matches the golden file", arguments: machineCases)
+    func machineGolden(_ key: String) throws {
+        let parts = key.split(separator: "|").map(String.init)
+        let fixture = parts[0], variant = parts[1]
+        let flags = GoldenTests.machineVariants.first { $0.0 == variant }!.1 + GoldenTests.machineFixtures.first { $0.0 == fixture }!.1
+        let result = Harness.tcpwave(["-r", fixture] + flags)
+        #expect(result.status == 0, "\(fixture): \(result.stderr)")
+        let output = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            line.hasPrefix("#open\t") ? "#open\tXXXX-XX-XX-XX-XX-XX" : (line.hasPrefix("#close\t") ? "#close\tXXXX-XX-XX-XX-XX-XX" : String(line))
+        }.joined(separator: "\n")
+        let name = fixture.replacingOccurrences(of: "Fixtures/pcap/", with: "")
+            .replacingOccurrences(of: "/", with: "-") + ".\(variant).txt"
+        let golden = Harness.packageRoot.appendingPathComponent("Fixtures/golden/\(name)")
+        if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1" {
+            try output.write(to: golden, atomically: true, encoding: .utf8)
+            Issue.record("recorded \(name); rerun without RECORD_GOLDEN")
+            return
+        }
+        let expected = try String(contentsOf: golden, encoding: .utf8)
+        #expect(output == expected, "\(name) differs; RECORD_GOLDEN=1 rewrites it")
+    }
+
     @Test("the document's example prints the document's table")
     func documentTable() {
         let lines = Harness.tcpwave(["-t", "-r", "Fixtures/pcap/crafted/document-example.pcap"]).stdout
