@@ -97,6 +97,9 @@ public struct ZeekConnection: Sendable {
     public var respIPBytes: UInt64 { resp.ipBytes }
     /// `last_time - start_time`; conn.log leaves duration and the byte counts unset unless > 0.
     public var duration: Nanoseconds { lastTime - startTime }
+    /// When Zeek removes (and logs) the connection once both sides are done: 5 s after the
+    /// close completed. Packets up to then still count; nil while that is not decided.
+    public var removalTime: Nanoseconds? { endedEarly ? networkTime : deleteAt }
 
     // MARK: - Feeding segments
 

@@ -159,10 +159,10 @@ struct Session: ~Copyable {
     }
 
     /// How long a closed connection's machine record waits, in capture time, for packets that
-    /// still belong to it (the last ACK, a retransmitted FIN), which Zeek counts (it logs a
-    /// connection 5 s after the close). No longer than the tracker keeps a closed connection
-    /// whole (FlowTracker's grace before compacting it), or the latest state is gone.
-    static let recordDelay: Nanoseconds = 2 * TrackerConfiguration.second
+    /// still belong to it (the last ACK, a retransmitted FIN, the rest of a connection whose SYN
+    /// an injected RST "refused"), which Zeek counts: it logs a connection 5 s after the close
+    /// (`ZeekConnection.removalTime`). The tracker must keep a closed connection whole that long.
+    static let recordDelay: Nanoseconds = 6 * TrackerConfiguration.second
 
     /// A connection record or conn.log row.
     private mutating func writeRecord(_ e: EndedConnection) {
