@@ -119,13 +119,16 @@ struct TCPWave: ParsableCommand {
     @Argument(help: ArgumentHelp("Capture filter, as tcpdump takes it (pcap-filter(7)).", valueName: "expression"))
     var filter: [String] = []
 
-    /// ArgumentParser options always take a value; `--conn-log` alone means `--conn-log=tsv`.
+    /// ArgumentParser options always take a value; `--conn-log` alone means `--conn-log=tsv`
+    /// (`--conn-log json` and `--conn-log=json` both choose JSON).
     static func main() {
+        let given = Array(CommandLine.arguments.dropFirst())
         var arguments: [String] = []
         var operands = false
-        for a in CommandLine.arguments.dropFirst() {
+        for (i, a) in given.enumerated() {
             if a == "--" { operands = true }
-            arguments.append(!operands && a == "--conn-log" ? "--conn-log=tsv" : a)
+            let valueFollows = i + 1 < given.count && ConnLogChoice(rawValue: given[i + 1]) != nil
+            arguments.append(!operands && a == "--conn-log" && !valueFollows ? "--conn-log=tsv" : a)
         }
         main(arguments)
     }
