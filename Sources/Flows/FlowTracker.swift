@@ -6,7 +6,12 @@ import Wire
 public struct FlowTracker {
     public let configuration: TrackerConfiguration
     var table = FlowTable()
+    /// Closed connections, compacted after a grace period until their TIME_WAIT is over.
+    var closed = ClosedConnections()
     private var nextNumber = 1
+    /// The slots left at the end of input, in flow order, while `finish` drains them.
+    private var finishOrder: [Int32]? = nil
+    private var finishIndex = 0
     public private(set) var statistics = TrackerStatistics()
     /// Connections that ended since the last `takeEnded()`.
     public private(set) var ended: [EndedConnection] = []
@@ -40,7 +45,7 @@ public struct FlowTracker {
         if configuration.synFlood.isEnabled { synFlood.advance(to: s.time) }
         let key = FlowKey(s.source, s.destination)
         if let slot = table.slot(for: key) {
-            if s.isConnectionRequest, let reason = reuseReason(table.slots[Int(slot)]!, s) {
+            if s.isConnectionRequest, let reason = table.withConnection(slot, { reuseReason($0, s) }) {
                 let old = table.remove(slot)
                 statistics.live -= 1
                 if !old.reported { report(old, .superseded) }
@@ -52,24 +57,72 @@ public struct FlowTracker {
                 return event
             }
             table.touch(slot)
-            let sender = table.slots[Int(slot)]!.role(of: s.source)
-            let mark = AttemptMark(table.slots[Int(slot)]!)
-            let event = table.slots[Int(slot)]!.apply(s, sender: sender)
-            floodObserve(mark, table.slots[Int(slot)]!)
+            let flooding = configuration.synFlood.isEnabled
+            let (event, mark, server, synTime, synAckTime, halfOpen) = table.withConnection(slot) { c in
+                let mark = flooding ? AttemptMark(c) : nil
+                let event = c.apply(s, sender: c.role(of: s.source))
+                return (event, mark, c.server, c.synTime, c.synAckTime, c.isHalfOpen)
+            }
+            if let mark { floodObserve(mark, server: server, synTime: synTime, synAckTime: synAckTime, halfOpen: halfOpen) }
             reportIfClosed(slot)
             return event
+        }
+        if closed.count > 0 {
+            let digest = ClosedConnections.digest(key)
+            if let record = closed.record(digest) {
+                let clientIsSender = (s.source == key.low) == record.clientIsLow
+                if s.isConnectionRequest && !(clientIsSender && record.hasClientISN && record.clientISN == s.sequence) {
+                    closed.remove(digest)
+                    let inTimeWait = record.clientState == .timeWait || record.serverState == .timeWait
+                    let reason: ReuseReason = inTimeWait && s.time < record.closedAt + 2 * configuration.msl ? .duringTimeWait : .afterClose
+                    var event = start(s, key: key, reuse: reason, previous: record.number)
+                    event.notes.insert(.portReuse)
+                    event.reuse = reason
+                    event.previousFlow = record.number
+                    return event
+                }
+                return FlowTracker.afterClose(record, s, sender: clientIsSender ? .client : .server)
+            }
         }
         return start(s, key: key, reuse: nil, previous: nil)
     }
 
+    /// A packet for a connection that closed and was compacted: named, states unchanged.
+    static func afterClose(_ r: ClosedConnections.Record, _ s: Segment, sender: Role) -> PacketEvent {
+        var notes: PacketNotes = [.afterClose]
+        let receiverState = sender == .client ? r.serverState : r.clientState
+        if s.isRST && receiverState == .timeWait { notes.insert(.timeWaitAssassination) }
+        if !s.hasValidControlBits { notes.insert(.invalidFlags) }
+        return PacketEvent(flow: r.number, sender: sender, step: s.isRST ? .reset : .none,
+                           client: StateChange(before: r.clientState, via: nil, after: r.clientState, certainty: .observed),
+                           server: StateChange(before: r.serverState, via: nil, after: r.serverState, certainty: .observed),
+                           notes: notes, retransmissionCount: 0, expectedAck: 0, actualAck: 0, reuse: nil, previousFlow: nil)
+    }
+
     /// Reports every connection still tracked, in flow order, as open at the end of input.
     public mutating func finish() {
-        var remaining: [Connection] = []
-        for slot in table.liveSlots { remaining.append(table.remove(slot)) }
-        floodFinish(remaining, at: now)
-        statistics.live = 0
-        remaining.sort { $0.number < $1.number }
-        for c in remaining where !c.reported { report(c, .endOfInput) }
+        while finish(batch: Int.max) {}
+    }
+
+    /// Ends up to `batch` of the connections still tracked, in flow order, into `ended`;
+    /// false once none remain. Draining `ended` between batches keeps the end of a large
+    /// capture from holding all its connections twice.
+    public mutating func finish(batch: Int) -> Bool {
+        if finishOrder == nil {
+            finishOrder = table.liveSlots.map { slot in (table.withConnection(slot) { $0.number }, slot) }
+                .sorted { $0.0 < $1.0 }.map(\.1)
+            floodFinish(finishOrder!, at: now)
+        }
+        let order = finishOrder!
+        let end = Swift.min(order.count, finishIndex + Swift.max(1, batch))
+        while finishIndex < end {
+            let c = table.remove(order[finishIndex])
+            finishIndex += 1
+            statistics.live -= 1
+            // Closed ones were reported when they closed; the rest end here.
+            if !c.reported { report(c, .endOfInput) }
+        }
+        return finishIndex < order.count
     }
 
     private mutating func start(_ s: Segment, key: FlowKey, reuse: ReuseReason?, previous: Int?) -> PacketEvent {
@@ -111,7 +164,9 @@ public struct FlowTracker {
     private func reuseReason(_ c: Connection, _ s: Segment) -> ReuseReason? {
         let role = c.role(of: s.source)
         let me = c.track(role), peer = c.track(role.peer)
-        if me.sentSYN && me.isn == s.sequence { return nil }
+        // The same ISN: a retransmission, or the SYN of a connection first seen by its SYN-ACK
+        // (captured out of order), whose ISN was inferred from the SYN-ACK's ack.
+        if me.isn == s.sequence { return nil }
         if !me.sentSYN && peer.sentSYN && peer.state == .synSent && !c.isClosed { return nil }
         if let closedAt = c.closedAt {
             let inTimeWait = c.clientTrack.state == .timeWait || c.serverTrack.state == .timeWait
@@ -122,10 +177,15 @@ public struct FlowTracker {
     }
 
     private mutating func reportIfClosed(_ slot: Int32) {
-        guard let c = table.slots[Int(slot)], c.isClosed, !c.reported else { return }
-        table.slots[Int(slot)]!.reported = true
+        let due = table.withConnection(slot) { c -> Connection? in
+            guard c.isClosed, !c.reported else { return nil }
+            c.reported = true
+            return c
+        }
+        guard let c = due else { return }
         statistics.closed += 1
         report(c, .closed)
+        closed.schedule(slot: slot, number: c.number, at: c.closedAt ?? now)
     }
 
     private mutating func report(_ c: Connection, _ reason: EndReason) {
@@ -137,10 +197,19 @@ public struct FlowTracker {
     /// Forgets the least recently active connections whose time is up: TIME_WAIT over for a
     /// closed one, the idle timeout for any other.
     private mutating func expire(now: Nanoseconds) {
+        // Closed connections past their grace period shrink to a record.
+        while let (slot, number) = closed.due(before: now - configuration.closedGrace) {
+            guard table.isOccupied(slot), table.withConnection(slot, { $0.number == number && $0.isClosed }) else { continue }
+            let c = table.remove(slot)
+            statistics.live -= 1
+            closed.remember(c, key: FlowKey(c.client, c.server))
+        }
+        closed.forget(before: now, twoMSL: 2 * configuration.msl)
         while table.oldest >= 0 {
-            let c = table.slots[Int(table.oldest)]!
-            let deadline = c.isClosed ? Swift.max(c.lastTime, c.closedAt!) + 2 * configuration.msl
-                                      : c.lastTime + configuration.idleTimeout
+            let msl = configuration.msl, idle = configuration.idleTimeout
+            let deadline = table.withConnection(table.oldest) { c in
+                c.isClosed ? Swift.max(c.lastTime, c.closedAt ?? c.lastTime) + 2 * msl : c.lastTime + idle
+            }
             guard now > deadline else { return }
             let gone = table.remove(table.oldest)
             statistics.live -= 1

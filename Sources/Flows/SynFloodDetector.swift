@@ -474,10 +474,10 @@ extension FlowTracker {
     }
 
     /// What a packet did to a connection's attempt: answered with SYN-ACK, completed, reset.
-    mutating func floodObserve(_ before: AttemptMark, _ c: Connection) {
-        guard before.open, let synTime = c.synTime, configuration.synFlood.isEnabled else { return }
-        if !before.answered && c.synAckTime != nil { synFlood.answered(target: c.server, synTime: synTime) }
-        if !c.isHalfOpen { synFlood.resolved(target: c.server, synTime: synTime) }
+    mutating func floodObserve(_ before: AttemptMark, server: Endpoint, synTime: Nanoseconds?, synAckTime: Nanoseconds?, halfOpen: Bool) {
+        guard before.open, let synTime, configuration.synFlood.isEnabled else { return }
+        if !before.answered && synAckTime != nil { synFlood.answered(target: server, synTime: synTime) }
+        if !halfOpen { synFlood.resolved(target: server, synTime: synTime) }
     }
 
     /// A new SYN replaced the connection on its 4-tuple: an attempt it was is over (the retry
@@ -489,11 +489,12 @@ extension FlowTracker {
 
     /// End of input: attempts younger than the grace period are too young to call half-open;
     /// then the open windows are judged and alerts still on are closed.
-    mutating func floodFinish(_ live: [Connection], at now: Nanoseconds) {
+    mutating func floodFinish(_ liveSlots: [Int32], at now: Nanoseconds) {
         guard configuration.synFlood.isEnabled else { return }
         let young = now &- configuration.synFlood.grace
-        for c in live where c.isHalfOpen {
-            if let synTime = c.synTime, synTime > young { synFlood.resolved(target: c.server, synTime: synTime) }
+        for slot in liveSlots {
+            let (halfOpen, synTime, server) = table.withConnection(slot) { ($0.isHalfOpen, $0.synTime, $0.server) }
+            if halfOpen, let synTime, synTime > young { synFlood.resolved(target: server, synTime: synTime) }
         }
         synFlood.finish(at: now)
     }

@@ -13,7 +13,11 @@ public struct TrackerConfiguration: Sendable {
 
     public static let second: Nanoseconds = 1_000_000_000
 
-    public init(msl: Nanoseconds = 60 * second, idleTimeout: Nanoseconds = 300 * second, maxConnections: Int = 262_144) {
+    /// How long a closed connection stays whole (for late retransmissions and ACKs, and for
+    /// whoever still counts its packets) before it shrinks to a small record (capture time).
+    public var closedGrace: Nanoseconds = TrackerConfiguration.second
+
+    public init(msl: Nanoseconds = 60 * second, idleTimeout: Nanoseconds = 300 * second, maxConnections: Int = 131_072) {
         self.msl = msl
         self.idleTimeout = idleTimeout
         self.maxConnections = Swift.max(1, maxConnections)

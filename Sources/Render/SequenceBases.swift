@@ -5,13 +5,25 @@ import Wire
 /// them; this table forgets everything once it holds `limit` entries, so memory stays bounded
 /// (only a capture with that many conversations can see a difference).
 struct SequenceBases {
-    struct Key: Hashable {
-        var a: IPAddress
-        var b: IPAddress
-        var ports: UInt32
+    /// A 64-bit digest of tcpdump's key (source, destination, ports in its order): a collision
+    /// needs billions of conversations, and the table stays a few bytes a conversation.
+    @inline(__always)
+    static func digest(_ a: IPAddress, _ b: IPAddress, _ ports: UInt32) -> UInt64 {
+        @inline(__always) func mix(_ h: UInt64, _ v: UInt64) -> UInt64 {
+            var x = (h ^ v) &* 0x9e37_79b9_7f4a_7c15
+            x ^= x >> 32
+            x = x &* 0xd6e8_feb8_6659_fd93
+            return x ^ (x >> 29)
+        }
+        var h: UInt64 = a.isIPv6 ? 0x3c6e_f372_fe94_f82b : 0xa54f_f53a_5f1d_36f1
+        h = mix(h, a.high)
+        h = mix(h, a.low)
+        h = mix(h, b.high)
+        h = mix(h, b.low)
+        return mix(h, UInt64(ports))
     }
 
-    private var table: [Key: (seq: UInt32, ack: UInt32)] = [:]
+    private var table: [UInt64: (seq: UInt32, ack: UInt32)] = [:]
     let limit: Int
 
     init(limit: Int = 1 << 20) { self.limit = limit }
@@ -27,8 +39,8 @@ struct SequenceBases {
             rev = true
         }
         let key = rev
-            ? Key(a: destination.address, b: source.address, ports: UInt32(destination.port) << 16 | UInt32(source.port))
-            : Key(a: source.address, b: destination.address, ports: UInt32(source.port) << 16 | UInt32(destination.port))
+            ? SequenceBases.digest(destination.address, source.address, UInt32(destination.port) << 16 | UInt32(source.port))
+            : SequenceBases.digest(source.address, destination.address, UInt32(source.port) << 16 | UInt32(destination.port))
         if !syn, let e = table[key] {
             return rev ? (seq &- e.ack, ack &- e.seq, e.seq, e.ack, rev)
                        : (seq &- e.seq, ack &- e.ack, e.seq, e.ack, rev)

@@ -225,7 +225,8 @@ struct Session: ~Copyable {
     /// Reports connections still open, flushes output, and prints the run's counts.
     mutating func finish() {
         flushPendingRecords(now: nil)
-        tracker.finish()
+        // In batches, so the connections left at the end are never all held twice.
+        while tracker.finish(batch: 1024) { reportEnded() }
         reportAlerts()
         reportEnded()
         writeTrailer()

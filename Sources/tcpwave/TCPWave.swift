@@ -93,7 +93,7 @@ struct TCPWave: ParsableCommand {
     var idleTimeout: Double = 300
 
     @Option(name: .customLong("max-flows"), help: ArgumentHelp("Track at most this many connections; the oldest idle one is evicted.", valueName: "n"))
-    var maxFlows: Int = 262_144
+    var maxFlows: Int = 131_072
 
     @Option(name: .customLong("syn-flood-threshold"), help: ArgumentHelp("Alert when this many half-open connections to one server endpoint begin within one window (0: off).", valueName: "n"))
     var synFloodThreshold: Int = 100
@@ -157,6 +157,9 @@ struct TCPWave: ParsableCommand {
             settings.format = .connLog(connLog == .json ? .json : .tsv)
         }
         settings.verifyChecksums = settings.format != .text && !ignoreChecksums
+        // Zeek's records count packets until 5 s after a close: keep closed connections whole
+        // that long (costs memory on captures with many short connections, so only here).
+        if settings.format != .text { settings.tracker.closedGrace = Session.recordDelay }
         if let ports = TCPWave.parsePorts(likelyServerPorts) { settings.tracker.zeek.likelyServerPorts = ports }
     }
 

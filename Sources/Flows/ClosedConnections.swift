@@ -1,0 +1,91 @@
+import Wire
+
+/// What is remembered of a connection after it closed: enough to name a stray packet
+/// ("after close") and to tell why a new SYN on the same 4-tuple starts another connection.
+/// A few dozen bytes instead of the whole connection, so a capture of millions of short
+/// connections keeps its TIME_WAIT memory small. Keys are 64-bit digests of the 4-tuple.
+struct ClosedConnections {
+    struct Record {
+        var number: Int
+        var closedAt: Nanoseconds
+        var clientISN: UInt32
+        var hasClientISN: Bool
+        /// The client is the canonical key's `low` endpoint.
+        var clientIsLow: Bool
+        var clientState: TCPState
+        var serverState: TCPState
+    }
+
+    private var records: [UInt64: Record] = [:]
+    /// Closing order, for forgetting after 2×MSL: (digest, number, closedAt).
+    private var expiry: [(UInt64, Int, Nanoseconds)] = []
+    private var expiryHead = 0
+    /// Closed connections still held whole, waiting out the grace period: (slot, number, closedAt).
+    private var pending: [(Int32, Int, Nanoseconds)] = []
+    private var pendingHead = 0
+
+    var count: Int { records.count }
+
+    /// A 64-bit digest of a 4-tuple (a fixed mix, so runs are reproducible).
+    @inline(__always)
+    static func digest(_ key: FlowKey) -> UInt64 {
+        @inline(__always) func mix(_ h: UInt64, _ v: UInt64) -> UInt64 {
+            var x = (h ^ v) &* 0x9e37_79b9_7f4a_7c15
+            x ^= x >> 32
+            x = x &* 0xd6e8_feb8_6659_fd93
+            return x ^ (x >> 29)
+        }
+        var h: UInt64 = key.low.address.isIPv6 ? 0x6a09_e667_f3bc_c908 : 0xbb67_ae85_84ca_a73b
+        h = mix(h, key.low.address.high)
+        h = mix(h, key.low.address.low)
+        h = mix(h, key.high.address.high)
+        h = mix(h, key.high.address.low)
+        return mix(h, UInt64(key.low.port) << 16 | UInt64(key.high.port))
+    }
+
+    func record(_ digest: UInt64) -> Record? { records[digest] }
+
+    mutating func remove(_ digest: UInt64) { records[digest] = nil }
+
+    /// Notes a connection that just closed; it is held whole until `due(before:)` returns it.
+    mutating func schedule(slot: Int32, number: Int, at time: Nanoseconds) {
+        pending.append((slot, number, time))
+    }
+
+    /// The next held connection whose grace period ended before `time`.
+    mutating func due(before time: Nanoseconds) -> (slot: Int32, number: Int)? {
+        guard pendingHead < pending.count, pending[pendingHead].2 < time else {
+            compact(&pending, &pendingHead)
+            return nil
+        }
+        let entry = pending[pendingHead]
+        pendingHead += 1
+        return (entry.0, entry.1)
+    }
+
+    mutating func remember(_ c: Connection, key: FlowKey) {
+        let d = ClosedConnections.digest(key)
+        let closedAt = c.closedAt ?? c.lastTime
+        records[d] = Record(number: c.number, closedAt: closedAt, clientISN: c.clientTrack.isn ?? 0,
+                            hasClientISN: c.clientTrack.isn != nil, clientIsLow: c.client == key.low,
+                            clientState: c.clientTrack.state, serverState: c.serverTrack.state)
+        expiry.append((d, c.number, closedAt))
+    }
+
+    /// Forgets records whose TIME_WAIT (2×MSL after closing) is over by `time`.
+    mutating func forget(before time: Nanoseconds, twoMSL: Nanoseconds) {
+        while expiryHead < expiry.count, expiry[expiryHead].2 + twoMSL < time {
+            let (d, number, _) = expiry[expiryHead]
+            if records[d]?.number == number { records[d] = nil }
+            expiryHead += 1
+        }
+        compact(&expiry, &expiryHead)
+    }
+
+    private func compact<T>(_ queue: inout [T], _ head: inout Int) {
+        if head > 4096 && head * 2 > queue.count {
+            queue.removeFirst(head)
+            head = 0
+        }
+    }
+}
