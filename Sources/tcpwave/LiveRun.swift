@@ -70,6 +70,7 @@ struct LiveRun {
             }
         }
         session.finish()
+        if session.diagramFailed { status = 1 }
         writer = nil
         if let stats = source.statistics() {
             let captured = session.counts.read

@@ -54,6 +54,7 @@ struct OfflineRun {
             }
         }
         session.finish()
+        if session.diagramFailed { status = 1 }
         return status
     }
 }

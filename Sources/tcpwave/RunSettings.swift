@@ -35,4 +35,8 @@ struct RunSettings {
     var verifyChecksums = false
     /// `--note-names`: one line per TCP packet, `number<TAB>flow<TAB>names`, instead of the lines.
     var noteNames = false
+    /// `--diagram`, `--ladder`: ladder diagrams drawn when the input ends (DiagramOutput.swift).
+    var diagram: DiagramSettings? = nil
+    /// `--explain`: plain-language sentences after each annotated line, in this language.
+    var explain: ExplainLanguage? = nil
 }

@@ -22,6 +22,12 @@ struct Session: ~Copyable {
     private var pendingHead = 0
     /// Connections still half-open when the input ended.
     private var halfOpenAtEnd = 0
+    /// `--diagram`/`--ladder`: what the diagrams need, collected per packet (nil otherwise).
+    private var ladders: LadderRecorder?
+    /// `--explain`: the sentences after each annotated line.
+    private let explainer: Explainer?
+    /// A diagram could not be written, or the `--flow` asked for never appeared.
+    private(set) var diagramFailed = false
 
     init(settings: RunSettings, linkType: LinkType, sourceName: String, lineBuffered: Bool = false) {
         self.settings = settings
@@ -29,6 +35,8 @@ struct Session: ~Copyable {
         self.printer = TcpdumpPrinter(style: settings.style, linkType: linkType)
         self.tracker = FlowTracker(configuration: settings.tracker)
         self.out = OutputBuffer(fileDescriptor: 1, lineBuffered: lineBuffered)
+        self.ladders = settings.diagram.map { LadderRecorder(selected: $0.flow) }
+        self.explainer = settings.explain.map { Explainer(language: $0, msl: settings.tracker.msl) }
         if settings.format == .connLog(.tsv) { ConnLog.writeHeader(opened: time(nil), into: &out) }
     }
 
@@ -36,7 +44,7 @@ struct Session: ~Copyable {
         counts.read += 1
         let number = counts.read
         let bytes = record.bytes
-        let printing = settings.output != .summary && !settings.noteNames && settings.format == .text
+        let printing = settings.output != .summary && !settings.noteNames && settings.format == .text && settings.diagram?.ladder != true
         let jsonPackets = settings.format == .json && settings.output != .summary
         switch decoder.decode(bytes, wireLength: record.wireLength) {
         case .tcp(let view):
@@ -49,6 +57,7 @@ struct Session: ~Copyable {
                 segment.truncatedPayload = view.tcp.offset + view.segmentLength > bytes.count
                 if settings.verifyChecksums { segment.checksum = SegmentChecksum.verdict(view, bytes) }
                 event = tracker.process(segment)
+                if let event { ladders?.record(segment, event) }
             } else {
                 counts.truncatedTCP += 1
             }
@@ -62,6 +71,9 @@ struct Session: ~Copyable {
                 printer.writeTCP(view, bytes, into: &out)
                 if settings.annotate, let event { Annotation.write(event, into: &out) }
                 out.append(UInt8(ascii: "\n"))
+                if let explainer, let event {
+                    explainer.write(event, payloadLength: Swift.max(0, view.payloadLength), flags: view.tcp.flags, into: &out)
+                }
                 out.endLine()
             }
             if tracker.hasEnded { reportEnded() }
@@ -135,6 +147,7 @@ struct Session: ~Copyable {
 
     private mutating func reportEnded() {
         let ended = tracker.takeEnded()
+        ladders?.ended(ended)
         for e in ended where e.reason == .endOfInput && e.connection.isHalfOpen { halfOpenAtEnd += 1 }
         if settings.noteNames { return }
         switch settings.format {
@@ -229,6 +242,10 @@ struct Session: ~Copyable {
         while tracker.finish(batch: 1024) { reportEnded() }
         reportAlerts()
         reportEnded()
+        if let ladders, let diagram = settings.diagram,
+           !DiagramOutput.write(ladders, diagram, msl: settings.tracker.msl, into: &out) {
+            diagramFailed = true
+        }
         writeTrailer()
         out.flush()
         let s = tracker.statistics

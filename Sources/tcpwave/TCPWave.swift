@@ -116,6 +116,21 @@ struct TCPWave: ParsableCommand {
     @Option(name: .customLong("likely-server-ports"), help: ArgumentHelp("Zeek's likely_server_ports, which pick the originator of a connection seen without its SYN: ports separated by commas, 'default' (Zeek's default scripts) or 'none'.", valueName: "ports"))
     var likelyServerPorts = "default"
 
+    @Option(name: .customLong("diagram"), help: ArgumentHelp("Draw ladder diagrams of the connections into FILE.svg (one below another) or FILE.html (a sortable table of connections and every diagram), when the input ends.", valueName: "file"))
+    var diagram: String?
+
+    @Flag(name: .customLong("ladder"), help: "Instead of packet lines, print each connection's ladder diagram as text, fitted to the terminal (COLUMNS, else its width, else 100).")
+    var ladder = false
+
+    @Option(name: .customLong("flow"), help: ArgumentHelp("Draw only connection N (the #N of the annotations) with --diagram or --ladder.", valueName: "n"))
+    var flow: Int?
+
+    @Flag(name: .customLong("explain"), help: "After each annotated line, one or two sentences in plain language on what happened and why.")
+    var explain = false
+
+    @Option(name: .customLong("lang"), help: ArgumentHelp("Language of --explain: en (default) or zh.", valueName: "en|zh"))
+    var lang: String?
+
     @Argument(help: ArgumentHelp("Capture filter, as tcpdump takes it (pcap-filter(7)).", valueName: "expression"))
     var filter: [String] = []
 
@@ -184,6 +199,7 @@ struct TCPWave: ParsableCommand {
         if json && connLog != nil { throw ValidationError("--json and --conn-log are alternatives; choose one") }
         if noteNames && (json || connLog != nil) { throw ValidationError("--note-names does not combine with --json or --conn-log") }
         if connLog != nil && (summary || timeline) { throw ValidationError("--conn-log prints only conn.log rows; leave out --summary and --timeline") }
+        try validateDiagramOptions()
         if TCPWave.parsePorts(likelyServerPorts) == nil {
             throw ValidationError("--likely-server-ports takes port numbers separated by commas, 'default' or 'none'")
         }
@@ -214,6 +230,7 @@ struct TCPWave: ParsableCommand {
                                    packetLimit: count, filter: filter.isEmpty ? nil : filter.joined(separator: " "),
                                    noteNames: noteNames)
         configureMachineOutput(&settings)
+        try configureDiagrams(&settings)
         let status: Int32
         if let interface {
             var live = LiveOptions()

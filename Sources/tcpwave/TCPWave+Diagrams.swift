@@ -1,0 +1,54 @@
+import ArgumentParser
+import Render
+
+/// `--diagram`, `--ladder`, `--flow`, `--explain`, `--lang`: checks and settings.
+extension TCPWave {
+    func validateDiagramOptions() throws {
+        if let lang, ExplainLanguage(rawValue: lang) == nil {
+            throw ValidationError("--lang must be en or zh (got '\(lang)')")
+        }
+        if lang != nil && !explain { throw ValidationError("--lang chooses the language of --explain; add --explain") }
+        if explain {
+            let conflict = json ? "--json" : connLog != nil ? "--conn-log" : noteNames ? "--note-names"
+                : summary ? "--summary" : noAnnotate ? "--no-annotate" : ladder ? "--ladder" : nil
+            if let conflict {
+                throw ValidationError("--explain follows the annotated packet lines; it does not combine with \(conflict)")
+            }
+        }
+        if let diagram {
+            if DiagramSettings.kind(of: diagram) == nil {
+                throw ValidationError("--diagram writes FILE.svg or FILE.html (got '\(diagram)')")
+            }
+        }
+        if ladder {
+            let conflict = json ? "--json" : connLog != nil ? "--conn-log" : noteNames ? "--note-names" : summary ? "--summary" : nil
+            if let conflict {
+                throw ValidationError("--ladder prints the text ladder instead of the packet lines; it does not combine with \(conflict)")
+            }
+        }
+        if let flow {
+            if flow <= 0 { throw ValidationError("--flow needs a connection number: 1, 2, ... (the #N of the annotations)") }
+            if diagram == nil && !ladder { throw ValidationError("--flow selects the connection for --diagram or --ladder; add one of them") }
+        }
+    }
+
+    /// Opens the diagram file before the first packet (and before a live capture drops root).
+    func configureDiagrams(_ settings: inout RunSettings) throws {
+        if explain { settings.explain = ExplainLanguage(rawValue: lang ?? "en") ?? .en }
+        guard diagram != nil || ladder else { return }
+        var d = DiagramSettings()
+        d.ladder = ladder
+        d.flow = flow
+        d.sourceName = file.map { $0 == "-" ? "<stdin>" : $0 } ?? interface ?? ""
+        if ladder { d.ladderWidth = DiagramSettings.terminalWidth() }
+        if let diagram, let kind = DiagramSettings.kind(of: diagram) {
+            switch DiagramSettings.openFile(diagram) {
+            case .success(let fd): d.file = (diagram, kind, fd)
+            case .failure(let error):
+                diagnose(error.description)
+                throw ExitCode(1)
+            }
+        }
+        settings.diagram = d
+    }
+}
