@@ -277,7 +277,7 @@ struct ZeekConformanceTests {
                 let zeek = ZeekConformance.eventRows(m, baseline)
                 #expect(!zeek.isEmpty, "\(name) [\(m.selector)]: no verdict found in the event output")
                 tally = ZeekConformance.join(zeek: zeek, ours: ZeekConformance.jsonRows(result.stdout), name: "\(m.trace) events")
-                label = "\(m.trace) (\(name) \(m.selector))"
+                label = "\(m.trace) (\(name)\(m.selector.isEmpty ? "" : " " + m.selector))"
             } else {
                 let result = ZeekConformance.run(m, ["--conn-log"])
                 #expect(result.status == 0, "\(m.trace): \(result.stderr)")
