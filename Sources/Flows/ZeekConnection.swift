@@ -76,6 +76,7 @@ public struct ZeekConnection: Sendable {
     static let sessionTimer = 6 * second
     static let connectionLinger = 5 * second
     static let closeDelay = 5 * second
+    static let timeLimit: Nanoseconds = 1 << 61
 
     public init(options: ZeekOptions = ZeekOptions()) {
         self.options = options
@@ -104,8 +105,12 @@ public struct ZeekConnection: Sendable {
     // MARK: - Feeding segments
 
     /// Applies one segment of this connection, as Zeek's TCP analyzer would.
-    public mutating func observe(_ s: Segment) {
-        if s.checksum == .badIP { return }   // Zeek drops it at the IP layer
+    public mutating func observe(_ segment: Segment) {
+        if segment.checksum == .badIP { return }   // Zeek drops it at the IP layer
+        // Times from a damaged capture can be anywhere in Int64; within ±2^61 ns (73 years
+        // around 1970... 2043 and back) every sum and difference below stays in range.
+        var s = segment
+        s.time = Swift.min(Swift.max(s.time, -ZeekConnection.timeLimit), ZeekConnection.timeLimit)
         if endedEarly {
             packetsAfterEnd += 1
             return

@@ -126,9 +126,13 @@ public enum JSONLines {
         out.append(",\"start\":")
         appendSeconds(c.firstTime, fractionDigits: fractionDigits, &out)
         out.append(",\"duration\":")
-        appendSeconds(c.lastTime - c.firstTime, fractionDigits: fractionDigits, &out)
+        appendSeconds(c.lastTime &- c.firstTime, fractionDigits: fractionDigits, &out)
         out.append(",\"handshake_rtt\":")
-        if let rtt = c.handshakeRTT { appendSeconds(rtt, fractionDigits: fractionDigits, &out) } else { out.append("null") }
+        if let syn = c.synTime, let ack = c.handshakeAckTime {
+            appendSeconds(ack &- syn, fractionDigits: fractionDigits, &out)   // the RTT, wrap-safe on damaged times
+        } else {
+            out.append("null")
+        }
         out.append(",\"client_pkts\":")
         out.append(decimal: c.clientTrack.packets)
         out.append(",\"server_pkts\":")
@@ -264,7 +268,7 @@ public enum JSONLines {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             out.append("{\"offset\":")
-            appendSeconds(e.time - c.firstTime, fractionDigits: fractionDigits, &out)
+            appendSeconds(e.time &- c.firstTime, fractionDigits: fractionDigits, &out)
             out.append(",\"endpoint\":\"")
             out.append(e.role.name)
             out.append("\",\"from\":\"")
@@ -282,8 +286,8 @@ public enum JSONLines {
         for e in c.timeline { entry(e, &out) }
         for role in [Role.client, Role.server] where c.track(role).state == .timeWait {
             let since = c.track(role).stateSince ?? c.lastTime
-            entry(TimelineEntry(time: since + 2 * msl, role: role, from: .timeWait, to: .closed, packetNumber: nil,
-                                certainty: .projected, timeInPrevious: 2 * msl), &out)
+            entry(TimelineEntry(time: since &+ 2 &* msl, role: role, from: .timeWait, to: .closed, packetNumber: nil,
+                                certainty: .projected, timeInPrevious: 2 &* msl), &out)
         }
         out.append(UInt8(ascii: "]"))
     }

@@ -270,5 +270,12 @@ struct ZeekModelTests {
             seq = seq &* 1_103_515_245 &+ 12345
         }
         #expect(t.model.history.letters.count <= ZeekHistory.maximumLength)
+
+        var times = ZeekScript()
+        for (i, time) in [Int64.max, Int64.min, 0, Int64.max - 1, -1, Int64.min + 1].enumerated() {
+            times.time = time
+            times.send(i % 2 == 0 ? .client : .server, i == 0 ? .syn : [.psh, .ack], seq: UInt32(i) &* 1000, ack: 1, len: i * 10, after: 0)
+        }
+        _ = (times.model.connState, times.model.duration, times.model.removalTime, times.model.origBytes)
     }
 }
