@@ -146,13 +146,14 @@ public struct Explainer: Sendable {
         self.twoMSL = LadderText.compactSeconds(2 &* msl)
     }
 
-    /// The keys explaining one packet, in order: its step (unless it is a resend, which its
-    /// note explains), up to `noteLimit` notes, and when neither applies the state an endpoint
+    /// The keys explaining one packet, in order: its step (unless it is a resend or an
+    /// old-duplicate-SYN recovery, which their notes explain), up to `noteLimit` notes, and when neither applies the state an endpoint
     /// entered, or what an ordinary data segment or ACK does.
     public func keys(_ e: PacketEvent, payloadLength: Int, flags: TCPFlags) -> [ExplanationKey] {
         var keys: [ExplanationKey] = []
-        let resent = e.notes.contains(.retransmission)
-        if let step = Explainer.stepKey(e), !resent { keys.append(step) }
+        // A resent step, and the RST of old-duplicate-SYN recovery, are their notes' to explain.
+        let noteSaysAll = e.notes.contains(.retransmission) || e.notes.contains(.oldDuplicateSYNRecovery)
+        if let step = Explainer.stepKey(e), !noteSaysAll { keys.append(step) }
         var notes = 0
         for (note, key) in ExplanationKey.notes where e.notes.contains(note) && notes < Explainer.noteLimit {
             // One retransmission sentence is enough.

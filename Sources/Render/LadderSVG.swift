@@ -161,14 +161,17 @@ public enum LadderSVG {
             s += "<line class=\"tw-axis-projected\" x1=\"\(x)\" y1=\"\(axisEnd)\" x2=\"\(x)\" y2=\"\(axisEnd + 34)\"/>\n"
             s += stateBox(role, y: axisEnd + 30, label: "CLOSED", certainty: .projected,
                           title: "\(role.name) TIME_WAIT -> CLOSED at \(LadderText.offset(at, from: flow.firstTime)) s: 2xMSL (\(LadderText.compactSeconds(2 &* msl)) s) after TIME_WAIT began; projected, not observed")
-            let caption = "after 2\u{00D7}MSL = \(LadderText.compactSeconds(2 &* msl)) s (projected)"
-            if role == .client {
-                s += text(clientX - 8, axisEnd + 52, caption, cls: "tw-caption", anchor: "end")
-            } else {
-                s += text(serverX + 8, axisEnd + 52, caption, cls: "tw-caption")
+            // Two short lines, so the server side's caption stays inside the picture.
+            let caption = ["after 2\u{00D7}MSL = \(LadderText.compactSeconds(2 &* msl)) s", "(projected)"]
+            for (i, line) in caption.enumerated() {
+                if role == .client {
+                    s += text(clientX - 8, axisEnd + 52 + 12 * i, line, cls: "tw-caption", anchor: "end")
+                } else {
+                    s += text(serverX + 8, axisEnd + 52 + 12 * i, line, cls: "tw-caption")
+                }
             }
         }
-        var height = axisEnd + (projected ? 62 : 12)
+        var height = axisEnd + (projected ? 74 : 12)
         if flow.ended == nil || flow.ended?.connection.closing == .open {
             s += text((clientX + serverX) / 2, axisEnd + 14, "(still open when the capture ended)", cls: "tw-caption", anchor: "middle")
             height = Swift.max(height, axisEnd + 24)
