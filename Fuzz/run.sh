@@ -14,8 +14,13 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(FuzzDecoder FuzzPipeline FuzzCapture)
 
 for t in "${targets[@]}"; do
-    swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library --product "$t" >/dev/null
+    if ! swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library --product "$t" >build.log 2>&1; then
+        grep -E "error" build.log | head -20 >&2
+        echo "$t: build failed (Fuzz/build.log)" >&2
+        exit 1
+    fi
 done
+rm -f build.log
 python3 seeds.py .corpus >/dev/null
 mkdir -p artifacts
 status=0

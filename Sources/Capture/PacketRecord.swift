@@ -21,10 +21,14 @@ public struct PacketRecord {
         self.bytes = bytes
     }
 
-    /// Capture time in nanoseconds since the epoch (wrapping on absurd values, never trapping).
+    /// Capture time in nanoseconds since the epoch, clamped to 1970...2242 so that every sum
+    /// and difference of capture times downstream stays far from Int64's limits, whatever a
+    /// damaged or hostile file (pcapng has 64-bit timestamps) says.
     @inlinable
     public var time: Int64 {
-        Int64(seconds) &* 1_000_000_000 &+ Int64(fraction) &* (nanosecondPrecision ? 1 : 1000)
+        let s = Int64(Swift.min(Swift.max(seconds, 0), 1 << 33))
+        let f = Int64(Swift.min(Swift.max(fraction, 0), nanosecondPrecision ? 999_999_999 : 999_999))
+        return s * 1_000_000_000 + f * (nanosecondPrecision ? 1 : 1000)
     }
 }
 

@@ -26,22 +26,7 @@ struct ClosedConnections {
 
     var count: Int { records.count }
 
-    /// A 64-bit digest of a 4-tuple (a fixed mix, so runs are reproducible).
-    @inline(__always)
-    static func digest(_ key: FlowKey) -> UInt64 {
-        @inline(__always) func mix(_ h: UInt64, _ v: UInt64) -> UInt64 {
-            var x = (h ^ v) &* 0x9e37_79b9_7f4a_7c15
-            x ^= x >> 32
-            x = x &* 0xd6e8_feb8_6659_fd93
-            return x ^ (x >> 29)
-        }
-        var h: UInt64 = key.low.address.isIPv6 ? 0x6a09_e667_f3bc_c908 : 0xbb67_ae85_84ca_a73b
-        h = mix(h, key.low.address.high)
-        h = mix(h, key.low.address.low)
-        h = mix(h, key.high.address.high)
-        h = mix(h, key.high.address.low)
-        return mix(h, UInt64(key.low.port) << 16 | UInt64(key.high.port))
-    }
+    static func digest(_ key: FlowKey) -> UInt64 { key.digest }
 
     func record(_ digest: UInt64) -> Record? { records[digest] }
 

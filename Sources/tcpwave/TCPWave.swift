@@ -184,14 +184,15 @@ struct TCPWave: ParsableCommand {
             throw ValidationError("give a capture to read with -r FILE (-r - for standard input) or an interface with -i")
         }
         if file != nil && interface != nil { throw ValidationError("-r and -i are alternatives; choose one") }
-        if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
+        if let duration, !(duration > 0 && duration <= 365.0 * 86_400) { throw ValidationError("--duration must be more than 0 and at most a year of seconds") }
         if duration != nil && interface == nil { throw ValidationError("--duration applies to live capture (-i)") }
         if snapshotLength <= 0 || snapshotLength > 262_144 { throw ValidationError("-s must be between 1 and 262144") }
         if let bufferSize, bufferSize <= 0 { throw ValidationError("-B must be a positive size in KiB") }
         if timestampFlags > 5 { throw ValidationError("only -t, -tt, -ttt, -tttt and -ttttt are supported") }
         if let count, count <= 0 { throw ValidationError("-c needs a positive packet count") }
-        if msl <= 0 { throw ValidationError("--msl must be positive") }
-        if idleTimeout <= 0 { throw ValidationError("--idle-timeout must be positive") }
+        let year = 365.0 * 86_400
+        if !(msl > 0 && msl <= year) { throw ValidationError("--msl must be more than 0 and at most a year of seconds") }
+        if !(idleTimeout > 0 && idleTimeout <= year) { throw ValidationError("--idle-timeout must be more than 0 and at most a year of seconds") }
         if maxFlows <= 0 { throw ValidationError("--max-flows must be positive") }
         if synFloodThreshold < 0 { throw ValidationError("--syn-flood-threshold must be 0 (off) or positive") }
         if !(synFloodWindow >= 0.001 && synFloodWindow <= 86_400) { throw ValidationError("--syn-flood-window must be between 0.001 and 86400 seconds") }
