@@ -73,6 +73,10 @@ public struct IPv6Header: Sendable, Equatable {
         while true {
             let next = h.upperProtocol
             guard next == hopByHop || next == routing || next == fragment || next == destinationOptions else { break }
+            // RFC 8200 §4.1: hop-by-hop options may only come first.
+            guard next != hopByHop || h.extensionCount == 0 else {
+                return .failure(.extensionChain(reason: "hop-by-hop options header after another extension header"))
+            }
             guard h.extensionCount < maximumExtensionHeaders else {
                 return .failure(.extensionChain(reason: "more than \(maximumExtensionHeaders) extension headers"))
             }
