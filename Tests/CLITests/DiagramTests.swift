@@ -273,5 +273,29 @@ struct DiagramTests {
         let bytes = FileManager.default.contents(atPath: png) ?? Data()
         #expect(bytes.count > 10_000, "chromium wrote no screenshot: \(result.stderr.suffix(500))")
         #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]), "not a PNG")
+
+        // The table sorts in the browser: two clicks on "duration" order the rows longest first.
+        let many = DiagramTests.temporary("busy.html")
+        defer { try? FileManager.default.removeItem(atPath: many) }
+        #expect(DiagramTests.run(["-r", "Fixtures/pcap/crafted/busy-server.pcap", "--diagram", many]).status == 0)
+        let page = try String(contentsOfFile: many, encoding: .utf8)
+        let clicking = page.replacingOccurrences(of: "</body>", with:
+            "<script>var th = document.querySelectorAll('th'); th[4].click(); th[4].click();</script></body>")
+        try clicking.write(toFile: many, atomically: true, encoding: .utf8)
+        var dump = ["--headless", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile)", "--dump-dom",
+                    URL(fileURLWithPath: many).absoluteString]
+        if getuid() == 0 { dump.insert("--no-sandbox", at: 0) }
+        let dom = (Harness.which("timeout").map { Harness.run($0, ["120", chromium] + dump) } ?? Harness.run(chromium, dump)).stdout
+        guard let body = dom.range(of: "<tbody>"), let end = dom.range(of: "</tbody>") else {
+            Issue.record("no table in the rendered page")
+            return
+        }
+        let durations: [Int] = dom[body.upperBound..<end.lowerBound].components(separatedBy: "<tr>").dropFirst().compactMap { row in
+            let values = row.components(separatedBy: "data-v=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+            return values.count > 4 ? Int(values[values.startIndex + 4]) : nil
+        }
+        #expect(durations.count > 100)
+        #expect(durations == durations.sorted(by: >), "rows not sorted by duration")
+        #expect(dom.contains("aria-sort=\"descending\""))
     }
 }
