@@ -29,7 +29,7 @@ public enum JSONLines {
         out.append(",\"dst\":")
         appendEndpoint(view.destination, &out)
         out.append(",\"flags\":\"")
-        appendFlags(tcp.flags, &out)
+        out.append(tcpdumpFlags: tcp.flags)
         out.append("\",\"seq\":")
         out.append(decimal: tcp.sequence)
         out.append(",\"ack\":")
@@ -315,20 +315,6 @@ public enum JSONLines {
         out.append(UInt8(ascii: "\""))
         ConnectionText.appendEndpoint(e, &out)
         out.append(UInt8(ascii: "\""))
-    }
-
-    /// tcpdump's flag letters (`S.`, `P.`, `none`).
-    static func appendFlags(_ flags: TCPFlags, _ out: inout OutputBuffer) {
-        let f = flags.classic
-        if f == 0 { out.append("none"); return }
-        if f & 0x01 != 0 { out.append(UInt8(ascii: "F")) }
-        if f & 0x02 != 0 { out.append(UInt8(ascii: "S")) }
-        if f & 0x04 != 0 { out.append(UInt8(ascii: "R")) }
-        if f & 0x08 != 0 { out.append(UInt8(ascii: "P")) }
-        if f & 0x10 != 0 { out.append(UInt8(ascii: ".")) }
-        if f & 0x20 != 0 { out.append(UInt8(ascii: "U")) }
-        if f & 0x40 != 0 { out.append(UInt8(ascii: "E")) }
-        if f & 0x80 != 0 { out.append(UInt8(ascii: "W")) }
     }
 
     public static func appendStrings(_ list: [String], _ out: inout OutputBuffer) {

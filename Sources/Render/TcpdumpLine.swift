@@ -129,7 +129,7 @@ public struct TcpdumpPrinter {
 
         let flags = tcp.flags
         out.append("Flags [")
-        appendFlags(flags.classic, &out)
+        out.append(tcpdumpFlags: flags)
         out.append(UInt8(ascii: "]"))
 
         var seq = tcp.sequence, ack = tcp.acknowledgment
@@ -218,18 +218,6 @@ public struct TcpdumpPrinter {
         out.append(" - too long, > ")
         out.append(decimal: UInt32(truncatingIfNeeded: length))
         out.append(UInt8(ascii: "]"))
-    }
-
-    private func appendFlags(_ f: UInt8, _ out: inout OutputBuffer) {
-        if f == 0 { out.append("none"); return }
-        if f & 0x01 != 0 { out.append(UInt8(ascii: "F")) }
-        if f & 0x02 != 0 { out.append(UInt8(ascii: "S")) }
-        if f & 0x04 != 0 { out.append(UInt8(ascii: "R")) }
-        if f & 0x08 != 0 { out.append(UInt8(ascii: "P")) }
-        if f & 0x10 != 0 { out.append(UInt8(ascii: ".")) }
-        if f & 0x20 != 0 { out.append(UInt8(ascii: "U")) }
-        if f & 0x40 != 0 { out.append(UInt8(ascii: "E")) }
-        if f & 0x80 != 0 { out.append(UInt8(ascii: "W")) }
     }
 
     /// The address the TCP pseudo-header names: the final hop of a source route when there is one.
