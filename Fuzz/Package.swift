@@ -1,22 +1,26 @@
 // swift-tools-version: 6.0
 // libFuzzer harnesses for tcpwave. Built apart from the main package because a fuzz target
 // has no main of its own (libFuzzer supplies it). Fuzz/run.sh builds and runs them.
+import Foundation
 import PackageDescription
+
+// A local package's identity is its folder's name, which differs between clones.
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
 
 let package = Package(
     name: "tcpwave-fuzz",
     dependencies: [.package(path: "..")],
     targets: [
         .executableTarget(name: "FuzzDecoder", dependencies: [
-            .product(name: "Wire", package: "main"), .product(name: "Render", package: "main"),
+            .product(name: "Wire", package: root), .product(name: "Render", package: root),
         ]),
         .executableTarget(name: "FuzzPipeline", dependencies: [
-            .product(name: "Wire", package: "main"), .product(name: "Flows", package: "main"),
-            .product(name: "Render", package: "main"),
+            .product(name: "Wire", package: root), .product(name: "Flows", package: root),
+            .product(name: "Render", package: root),
         ]),
         .executableTarget(name: "FuzzCapture", dependencies: [
-            .product(name: "Wire", package: "main"), .product(name: "Flows", package: "main"),
-            .product(name: "Render", package: "main"), .product(name: "Capture", package: "main"),
+            .product(name: "Wire", package: root), .product(name: "Flows", package: root),
+            .product(name: "Render", package: root), .product(name: "Capture", package: root),
         ]),
     ],
     swiftLanguageModes: [.v6]
