@@ -11,14 +11,18 @@ let package = Package(
     name: "tcpwave-fuzz",
     dependencies: [.package(path: "..")],
     targets: [
+        .target(name: "FuzzSupport"),
         .executableTarget(name: "FuzzDecoder", dependencies: [
+            "FuzzSupport",
             .product(name: "Wire", package: root), .product(name: "Render", package: root),
         ]),
         .executableTarget(name: "FuzzPipeline", dependencies: [
+            "FuzzSupport",
             .product(name: "Wire", package: root), .product(name: "Flows", package: root),
             .product(name: "Render", package: root),
         ]),
         .executableTarget(name: "FuzzCapture", dependencies: [
+            "FuzzSupport",
             .product(name: "Wire", package: root), .product(name: "Flows", package: root),
             .product(name: "Render", package: root), .product(name: "Capture", package: root),
         ]),
