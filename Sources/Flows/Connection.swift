@@ -37,6 +37,8 @@ public struct Connection: Sendable {
     public var analysis = SequenceAnalysis()
     /// Zeek's view of this connection: conn_state, history, sizes (ZeekConnection.swift).
     public var zeek = ZeekConnection()
+    /// Whether `zeek` is fed (off when no output reads it: it is a tenth of the per-packet cost).
+    public var zeekEnabled = true
 
     /// More state changes than this on one connection come only from hostile input.
     public static let timelineLimit = 64
@@ -161,7 +163,7 @@ extension Connection {
         }
         let clientChange = StateChange(before: before.0, via: w.clientVia, after: clientTrack.state, certainty: clientTrack.certainty)
         let serverChange = StateChange(before: before.2, via: w.serverVia, after: serverTrack.state, certainty: serverTrack.certainty)
-        zeek.observe(s)
+        if zeekEnabled { zeek.observe(s) }
         return PacketEvent(flow: number, sender: sender, step: w.step, client: clientChange, server: serverChange,
                            notes: w.notes, retransmissionCount: w.retransmission, expectedAck: w.expectedAck,
                            actualAck: w.actualAck, reuse: nil, previousFlow: nil,

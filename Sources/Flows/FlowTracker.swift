@@ -140,6 +140,7 @@ public struct FlowTracker {
         c.reuse = reuse
         c.previousNumber = previous
         c.zeek.options = configuration.zeek
+        c.zeekEnabled = configuration.zeekModel
         let sender = c.role(of: s.source)
         if midstream { c.assumeMidstream(first: s, sender: sender) }
         var event = c.apply(s, sender: sender)

@@ -8,6 +8,8 @@ public struct TrackerConfiguration: Sendable {
     public var maxConnections: Int
     /// What the Zeek conn.log model imitates (ZeekConnection.swift).
     public var zeek = ZeekOptions()
+    /// Feed the Zeek model (conn_state, history, sizes); only JSON and conn.log output read it.
+    public var zeekModel = true
     /// SYN flood detection thresholds (SynFloodDetector.swift).
     public var synFlood = SynFloodConfiguration()
 
