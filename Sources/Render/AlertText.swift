@@ -10,7 +10,7 @@ import Wire
 public enum AlertText {
     public static func write(_ a: SynFloodAlert, into out: inout OutputBuffer) {
         out.append("ALERT syn-flood ")
-        out.append(a.kind.rawValue)
+        out.append(string: a.kind.rawValue)
         out.append(UInt8(ascii: " "))
         ConnectionText.appendEndpoint(a.target, &out)
         out.append(" at ")

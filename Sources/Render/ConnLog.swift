@@ -80,7 +80,7 @@ public enum ConnLog {
                 out.append("-\t-\t-")
             }
             out.append(9)
-            out.append(z.connState.rawValue)
+            out.append(string: z.connState.rawValue)
             out.append(9)
             out.append(isLocal(orig.address) ? "T" : "F")
             out.append(9)
@@ -125,7 +125,7 @@ public enum ConnLog {
                 out.append(decimal: z.respBytes)
             }
             out.append(",\"conn_state\":\"")
-            out.append(z.connState.rawValue)
+            out.append(string: z.connState.rawValue)
             out.append("\",\"local_orig\":")
             out.append(isLocal(orig.address) ? "true" : "false")
             out.append(",\"local_resp\":")

@@ -77,11 +77,11 @@ public enum ConnectionText {
             row.append("-")
         }
         row.append(UInt8(ascii: "\n"))
-        out.append(row.takeString())
+        out.append(string: row.takeString())
     }
 
     private static func pad(_ row: inout OutputBuffer, to column: Int) {
-        var n = row.bytes.count
+        var n = row.count
         if n >= column { row.append(32); return }
         while n < column { row.append(32); n += 1 }
     }
@@ -97,7 +97,7 @@ public enum ConnectionText {
         out.append(" > ")
         appendEndpoint(c.server, &out)
         out.append(": opened ")
-        out.append(c.opening.text)
+        out.append(string: c.opening.text)
         if let reuse = c.reuse {
             out.append(" (")
             out.append(reuse.text)
@@ -113,7 +113,7 @@ public enum ConnectionText {
         case (.open, .idle): out.append("never (idle timeout)")
         case (.open, .evicted): out.append("never (evicted: flow table full)")
         case (.open, .superseded): out.append("never (superseded by a new connection)")
-        default: out.append(closing.text)
+        default: out.append(string: closing.text)
         }
         if let rtt = c.handshakeRTT {
             out.append("; handshake RTT ")

@@ -207,7 +207,7 @@ public struct Explainer: Sendable {
     public func write(_ e: PacketEvent, payloadLength: Int, flags: TCPFlags, into out: inout OutputBuffer) {
         for s in sentences(e, payloadLength: payloadLength, flags: flags) {
             out.append("    # ")
-            out.append(s)
+            out.append(string: s)
             out.append(UInt8(ascii: "\n"))
         }
     }

@@ -25,13 +25,13 @@ public enum LadderTerminal {
         for (i, flow) in flows.enumerated() {
             if i > 0 { out.append(UInt8(ascii: "\n")) }
             for line in lines(flow, width: width, msl: msl) {
-                out.append(line)
+                out.append(string: line)
                 out.append(UInt8(ascii: "\n"))
             }
             out.endLine()
         }
         if omitted > 0 {
-            out.append("(\(omitted) more connection\(omitted == 1 ? "" : "s") not drawn; choose one with --flow N)\n")
+            out.append(string: "(\(omitted) more connection\(omitted == 1 ? "" : "s") not drawn; choose one with --flow N)\n")
         }
     }
 

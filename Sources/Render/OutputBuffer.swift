@@ -5,9 +5,13 @@ import Darwin
 #endif
 
 /// A byte buffer that printers append to and that reaches the file descriptor in large writes.
-/// One per output stream, reused for the whole run: the hot path never allocates.
+/// One per output stream, reused for the whole run: appending copies bytes into storage the
+/// buffer owns, with no per-append uniqueness checks or allocation.
 public struct OutputBuffer: ~Copyable {
-    public private(set) var bytes: [UInt8]
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes waiting to be written.
+    public private(set) var count = 0
     public let fileDescriptor: Int32
     /// Flush after every line (tcpdump's `-l`, live captures read by a person).
     public var lineBuffered: Bool
@@ -20,53 +24,86 @@ public struct OutputBuffer: ~Copyable {
         self.fileDescriptor = fileDescriptor
         self.threshold = threshold
         self.lineBuffered = lineBuffered
-        self.bytes = []
-        self.bytes.reserveCapacity(Swift.min(threshold, 1 << 16) + 4096)
+        self.capacity = Swift.min(threshold, 1 << 16) + 4096
+        self.storage = .allocate(capacity: capacity)
     }
 
     /// An in-memory buffer for tests and for rendering into strings.
     public static func memory() -> OutputBuffer { OutputBuffer(fileDescriptor: -1, threshold: Int.max) }
 
-    @inlinable public var isEmpty: Bool { bytes.isEmpty }
+    @inlinable public var isEmpty: Bool { count == 0 }
+
+    /// A copy of the buffered bytes.
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage, count: count)) }
 
     @inline(__always)
-    public mutating func append(_ byte: UInt8) { bytes.append(byte) }
+    private mutating func reserve(_ n: Int) {
+        if count &+ n > capacity { grow(count + n) }
+    }
+
+    private mutating func grow(_ needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        bigger.update(from: storage, count: count)
+        storage.deallocate()
+        storage = bigger
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    public mutating func append(_ byte: UInt8) {
+        reserve(1)
+        storage[count] = byte
+        count &+= 1
+    }
 
     @inline(__always)
     public mutating func append(_ s: StaticString) {
-        s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        s.withUTF8Buffer { append(raw: $0.baseAddress, $0.count) }
     }
 
-    public mutating func append(_ s: String) {
+    /// Appends a run-time string. Named apart from `append(_: StaticString)` so that string
+    /// literals take the static path instead of becoming `String`s.
+    public mutating func append(string s: String) {
         var s = s
-        s.withUTF8 { bytes.append(contentsOf: $0) }
+        s.withUTF8 { append(raw: $0.baseAddress, $0.count) }
     }
 
     public mutating func append(bytes other: UnsafeRawBufferPointer) {
-        bytes.append(contentsOf: other)
+        append(raw: other.baseAddress?.assumingMemoryBound(to: UInt8.self), other.count)
+    }
+
+    @inline(__always)
+    private mutating func append(raw source: UnsafePointer<UInt8>?, _ n: Int) {
+        guard n > 0, let source else { return }
+        reserve(n)
+        (storage + count).update(from: source, count: n)
+        count &+= n
     }
 
     /// Appends `value` in decimal.
     @inline(__always)
     public mutating func append(decimal value: UInt64) {
-        if value < 10 { bytes.append(UInt8(truncatingIfNeeded: value) &+ 48); return }
-        var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0) // 32 bytes of scratch
-        withUnsafeMutableBytes(of: &digits) { scratch in
-            var v = value
-            var i = 32
-            while v > 0 {
-                i -= 1
-                scratch[i] = UInt8(truncatingIfNeeded: v % 10) &+ 48
-                v /= 10
-            }
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[i...]))
+        if value < 10 { append(UInt8(truncatingIfNeeded: value) &+ 48); return }
+        var digits = 0
+        var v = value
+        while v > 0 { v /= 10; digits += 1 }
+        reserve(digits)
+        var at = count &+ digits
+        v = value
+        while v > 0 {
+            at &-= 1
+            storage[at] = UInt8(truncatingIfNeeded: v % 10) &+ 48
+            v /= 10
         }
+        count &+= digits
     }
 
     @inline(__always)
     public mutating func append(decimal value: Int) {
         if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
+            append(UInt8(ascii: "-"))
             append(decimal: UInt64(value.magnitude))
         } else {
             append(decimal: UInt64(value))
@@ -84,7 +121,7 @@ public struct OutputBuffer: ~Copyable {
         while w < width { divisor &*= 10; w += 1 }
         var v = value
         while divisor > 1 && v < divisor {
-            bytes.append(48)
+            append(48)
             divisor /= 10
         }
         if v < 0 { v = 0 }
@@ -97,7 +134,7 @@ public struct OutputBuffer: ~Copyable {
         var v = value
         while v >= 10 { v /= 10; digits += 1 }
         var pad = width - digits
-        while pad > 0 { bytes.append(32); pad -= 1 }
+        while pad > 0 { append(32); pad -= 1 }
         append(decimal: value)
     }
 
@@ -112,7 +149,7 @@ public struct OutputBuffer: ~Copyable {
         var shift = (digits - 1) * 4
         OutputBuffer.hexDigits.withUTF8Buffer { table in
             while shift >= 0 {
-                bytes.append(table[Int((value >> UInt64(shift)) & 0xf)])
+                append(shift < 64 ? table[Int((value >> UInt64(shift)) & 0xf)] : 48)
                 shift -= 4
             }
         }
@@ -121,41 +158,43 @@ public struct OutputBuffer: ~Copyable {
     /// Writes out and empties the buffer if it is over its threshold (or line-buffered).
     @inline(__always)
     public mutating func endLine() {
-        if lineBuffered || bytes.count >= threshold { flush() }
+        if lineBuffered || count >= threshold { flush() }
     }
 
     /// Writes everything buffered to the descriptor.
     public mutating func flush() {
-        guard fileDescriptor >= 0, !bytes.isEmpty else { return }
-        if failed { bytes.removeAll(keepingCapacity: true); return }
-        let fd = fileDescriptor
-        let ok = bytes.withUnsafeBytes { raw -> Bool in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += n
+        guard fileDescriptor >= 0, count > 0 else { return }
+        if failed { count = 0; return }
+        var offset = 0
+        while offset < count {
+            let n = write(fileDescriptor, storage + offset, count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                failed = true
+                break
             }
-            return true
+            offset += n
         }
-        if !ok { failed = true }
-        bytes.removeAll(keepingCapacity: true)
+        count = 0
     }
 
     /// Takes the buffered text out (memory buffers).
     public mutating func takeString() -> String {
-        let s = String(decoding: bytes, as: UTF8.self)
-        bytes.removeAll(keepingCapacity: true)
+        let s = String(decoding: UnsafeBufferPointer(start: storage, count: count), as: UTF8.self)
+        count = 0
         return s
     }
 
     deinit {
         // A buffer going out of scope must not drop output silently.
-        if fileDescriptor >= 0 && !bytes.isEmpty && !failed {
-            bytes.withUnsafeBytes { raw in _ = write(fileDescriptor, raw.baseAddress!, raw.count) }
+        if fileDescriptor >= 0 && count > 0 && !failed {
+            var offset = 0
+            while offset < count {
+                let n = write(fileDescriptor, storage + offset, count - offset)
+                if n <= 0 { break }
+                offset += n
+            }
         }
+        storage.deallocate()
     }
 }

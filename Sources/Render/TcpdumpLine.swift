@@ -41,7 +41,7 @@ public struct TcpdumpPrinter {
             if if_indextoname(UInt32(p.be32(4)), &name) != nil {
                 text = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             }
-            out.append(text)
+            out.append(string: text)
             for _ in text.utf8.count..<5 { out.append(32) }
             out.append(32)
             let direction: StaticString

@@ -133,7 +133,8 @@ public struct TimestampFormatter {
         text.append(UInt8(ascii: ":"))
         text.append(decimal: Int(parts.tm_sec), zeroPadded: 2)
         withUnsafeMutableBytes(of: &cachedText) { dst in
-            text.bytes.withUnsafeBytes { src in
+            let copy = text.bytes
+            copy.withUnsafeBytes { src in
                 // A year past 9999 makes the text longer; keep its last 19 bytes aligned.
                 let n = Swift.min(src.count, dst.count)
                 dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[(src.count - n)..<src.count]))

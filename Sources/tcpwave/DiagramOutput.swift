@@ -84,7 +84,7 @@ enum DiagramOutput {
             case .html: text = LadderHTML.document(flows, msl: msl, source: settings.sourceName, omitted: recorder.omitted)
             }
             var buffer = OutputBuffer(fileDescriptor: file.descriptor)
-            buffer.append(text)
+            buffer.append(string: text)
             buffer.flush()
             if buffer.failed {
                 diagnose("--diagram: writing \(file.path) failed: \(String(cString: strerror(errno)))")

@@ -113,7 +113,7 @@ struct Session: ~Copyable {
         var first = true
         for (note, name) in PacketNotes.names where event.notes.contains(note) {
             if !first { out.append(UInt8(ascii: ",")) }
-            out.append(name)
+            out.append(string: name)
             first = false
         }
         if first { out.append(UInt8(ascii: "-")) }
