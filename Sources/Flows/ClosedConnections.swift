@@ -59,7 +59,7 @@ struct ClosedConnections {
 
     /// Forgets records whose TIME_WAIT (2×MSL after closing) is over by `time`.
     mutating func forget(before time: Nanoseconds, twoMSL: Nanoseconds) {
-        while expiryHead < expiry.count, expiry[expiryHead].2 + twoMSL < time {
+        while expiryHead < expiry.count, expiry[expiryHead].2 &+ twoMSL < time {
             let (d, number, _) = expiry[expiryHead]
             if records[d]?.number == number { records[d] = nil }
             expiryHead += 1

@@ -85,7 +85,7 @@ public struct Connection: Sendable {
     /// Client SYN to the ACK that completed the handshake.
     public var handshakeRTT: Nanoseconds? {
         guard let s = synTime, let a = handshakeAckTime else { return nil }
-        return a - s
+        return a &- s
     }
 }
 
@@ -189,7 +189,7 @@ extension Connection {
         if timeline.count < Connection.timelineLimit {
             timeline.append(TimelineEntry(
                 time: s.time, role: role, from: current.state, to: state, packetNumber: s.packetNumber,
-                certainty: certainty, timeInPrevious: current.stateSince.map { s.time - $0 }))
+                certainty: certainty, timeInPrevious: current.stateSince.map { s.time &- $0 }))
         }
         update(role) {
             $0.state = state

@@ -74,7 +74,7 @@ public struct FlowTracker {
                 if s.isConnectionRequest && !(clientIsSender && record.hasClientISN && record.clientISN == s.sequence) {
                     closed.remove(digest)
                     let inTimeWait = record.clientState == .timeWait || record.serverState == .timeWait
-                    let reason: ReuseReason = inTimeWait && s.time < record.closedAt + 2 * configuration.msl ? .duringTimeWait : .afterClose
+                    let reason: ReuseReason = inTimeWait && s.time < record.closedAt &+ 2 * configuration.msl ? .duringTimeWait : .afterClose
                     var event = start(s, key: key, reuse: reason, previous: record.number)
                     event.notes.insert(.portReuse)
                     event.reuse = reason
@@ -171,7 +171,7 @@ public struct FlowTracker {
         if !me.sentSYN && peer.sentSYN && peer.state == .synSent && !c.isClosed { return nil }
         if let closedAt = c.closedAt {
             let inTimeWait = c.clientTrack.state == .timeWait || c.serverTrack.state == .timeWait
-            return inTimeWait && s.time < closedAt + 2 * configuration.msl ? .duringTimeWait : .afterClose
+            return inTimeWait && s.time < closedAt &+ 2 * configuration.msl ? .duringTimeWait : .afterClose
         }
         if !c.handshakeCompleted && !c.track(.server).sentSYN { return .afterUnansweredSYN }
         return .synOnOpenConnection
@@ -199,7 +199,7 @@ public struct FlowTracker {
     /// closed one, the idle timeout for any other.
     private mutating func expire(now: Nanoseconds) {
         // Closed connections past their grace period shrink to a record.
-        while let (slot, number) = closed.due(before: now - configuration.closedGrace) {
+        while let (slot, number) = closed.due(before: now &- configuration.closedGrace) {
             guard table.isOccupied(slot), table.withConnection(slot, { $0.number == number && $0.isClosed }) else { continue }
             let c = table.remove(slot)
             statistics.live -= 1
@@ -209,7 +209,7 @@ public struct FlowTracker {
         while table.oldest >= 0 {
             let msl = configuration.msl, idle = configuration.idleTimeout
             let deadline = table.withConnection(table.oldest) { c in
-                c.isClosed ? Swift.max(c.lastTime, c.closedAt ?? c.lastTime) + 2 * msl : c.lastTime + idle
+                c.isClosed ? Swift.max(c.lastTime, c.closedAt ?? c.lastTime) &+ 2 * msl : c.lastTime &+ idle
             }
             guard now > deadline else { return }
             let gone = table.remove(table.oldest)

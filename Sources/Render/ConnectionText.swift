@@ -18,9 +18,9 @@ public enum ConnectionText {
 
     /// Seconds with microseconds, e.g. `0.000412`.
     public static func appendSeconds(_ ns: Nanoseconds, _ out: inout OutputBuffer) {
-        var v = ns
-        if v < 0 { out.append(UInt8(ascii: "-")); v = -v }
-        out.append(decimal: Int(v / 1_000_000_000))
+        if ns < 0 { out.append(UInt8(ascii: "-")) }
+        let v = ns.magnitude
+        out.append(decimal: v / 1_000_000_000)
         out.append(UInt8(ascii: "."))
         out.append(decimal: Int(v % 1_000_000_000 / 1000), zeroPadded: 6)
     }
@@ -41,7 +41,7 @@ public enum ConnectionText {
         }
         for role in [Role.client, Role.server] where c.track(role).state == .timeWait {
             let since = c.track(role).stateSince ?? c.lastTime
-            let projected = TimelineEntry(time: since + 2 * msl, role: role, from: .timeWait, to: .closed,
+            let projected = TimelineEntry(time: since &+ 2 * msl, role: role, from: .timeWait, to: .closed,
                                           packetNumber: nil, certainty: .projected, timeInPrevious: 2 * msl)
             writeRow(projected, first: c.firstTime, &out)
         }
@@ -51,7 +51,7 @@ public enum ConnectionText {
     private static func writeRow(_ e: TimelineEntry, first: Nanoseconds, _ out: inout OutputBuffer) {
         var row = OutputBuffer.memory()
         row.append("  +")
-        appendSeconds(e.time - first, &row)
+        appendSeconds(e.time &- first, &row)
         pad(&row, to: 16)
         row.append(e.role.name)
         pad(&row, to: 26)
@@ -121,7 +121,7 @@ public enum ConnectionText {
             out.append(" s")
         }
         out.append("; duration ")
-        appendSeconds(c.lastTime - c.firstTime, &out)
+        appendSeconds(c.lastTime &- c.firstTime, &out)
         out.append(" s; client ")
         out.append(decimal: c.clientTrack.packets)
         out.append(" pkts ")
