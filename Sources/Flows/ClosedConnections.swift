@@ -16,7 +16,11 @@ struct ClosedConnections {
         var serverState: TCPState
     }
 
-    private var records: [UInt64: Record] = [:]
+    /// Records by slot, found through `index` by the key's digest (`digests[slot]`).
+    private var records: ContiguousArray<Record> = []
+    private var digests: ContiguousArray<UInt64> = []
+    private var freeSlots: [Int32] = []
+    private var index = DigestIndex()
     /// Closing order, for forgetting after 2×MSL: (digest, number, closedAt).
     private var expiry: [(UInt64, Int, Nanoseconds)] = []
     private var expiryHead = 0
@@ -24,13 +28,35 @@ struct ClosedConnections {
     private var pending: [(Int32, Int, Nanoseconds)] = []
     private var pendingHead = 0
 
-    var count: Int { records.count }
+    var count: Int { index.count }
 
-    static func digest(_ key: FlowKey) -> UInt64 { key.digest }
+    private func slot(_ digest: UInt64) -> Int32? {
+        index.find(digest) { digests[Int($0)] == digest }
+    }
 
-    func record(_ digest: UInt64) -> Record? { records[digest] }
+    func record(_ digest: UInt64) -> Record? {
+        slot(digest).map { records[Int($0)] }
+    }
 
-    mutating func remove(_ digest: UInt64) { records[digest] = nil }
+    mutating func remove(_ digest: UInt64) {
+        guard let s = slot(digest) else { return }
+        index.remove(digest, slot: s)
+        freeSlots.append(s)
+    }
+
+    private mutating func store(_ record: Record, digest: UInt64) {
+        if let s = slot(digest) {
+            records[Int(s)] = record
+        } else if let s = freeSlots.popLast() {
+            records[Int(s)] = record
+            digests[Int(s)] = digest
+            index.insert(digest, slot: s)
+        } else {
+            records.append(record)
+            digests.append(digest)
+            index.insert(digest, slot: Int32(records.count - 1))
+        }
+    }
 
     /// Notes a connection that just closed; it is held whole until `due(before:)` returns it.
     mutating func schedule(slot: Int32, number: Int, at time: Nanoseconds) {
@@ -49,11 +75,11 @@ struct ClosedConnections {
     }
 
     mutating func remember(_ c: Connection, key: FlowKey) {
-        let d = ClosedConnections.digest(key)
+        let d = key.digest
         let closedAt = c.closedAt ?? c.lastTime
-        records[d] = Record(number: c.number, closedAt: closedAt, clientISN: c.clientTrack.isn ?? 0,
-                            hasClientISN: c.clientTrack.isn != nil, clientIsLow: c.client == key.low,
-                            clientState: c.clientTrack.state, serverState: c.serverTrack.state)
+        store(Record(number: c.number, closedAt: closedAt, clientISN: c.clientTrack.isn ?? 0,
+                     hasClientISN: c.clientTrack.isn != nil, clientIsLow: c.client == key.low,
+                     clientState: c.clientTrack.state, serverState: c.serverTrack.state), digest: d)
         expiry.append((d, c.number, closedAt))
     }
 
@@ -61,7 +87,7 @@ struct ClosedConnections {
     mutating func forget(before time: Nanoseconds, twoMSL: Nanoseconds) {
         while expiryHead < expiry.count, expiry[expiryHead].2 &+ twoMSL < time {
             let (d, number, _) = expiry[expiryHead]
-            if records[d]?.number == number { records[d] = nil }
+            if record(d)?.number == number { remove(d) }
             expiryHead += 1
         }
         compact(&expiry, &expiryHead)

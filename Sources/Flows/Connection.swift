@@ -35,13 +35,31 @@ public struct Connection: Sendable {
     public var reported = false
     /// Per-direction sequence analysis: retransmissions, duplicate ACKs, keepalives, windows.
     public var analysis = SequenceAnalysis()
-    /// Zeek's view of this connection: conn_state, history, sizes (ZeekConnection.swift).
-    public var zeek = ZeekConnection()
-    /// Whether `zeek` is fed (off when no output reads it: it is a tenth of the per-packet cost).
-    public var zeekEnabled = true
+    /// Zeek's model of this connection, on the heap and only when some output reads it (JSON,
+    /// conn.log): it is half a kilobyte and a tenth of the per-packet cost. Copy-on-write, so a
+    /// reported copy of the connection keeps the model as it was.
+    private var zeekModel: ZeekModelBox? = nil
+
+    /// Zeek's view of this connection: conn_state, history, sizes (ZeekConnection.swift); a
+    /// fresh model when it is not fed.
+    public var zeek: ZeekConnection { zeekModel?.model ?? ZeekConnection() }
+
+    /// Whether `zeek` is fed.
+    public var zeekEnabled: Bool { zeekModel != nil }
+
+    /// Starts feeding the Zeek model from the next segment on.
+    public mutating func enableZeekModel(_ options: ZeekOptions) {
+        zeekModel = ZeekModelBox(ZeekConnection(options: options))
+    }
+
+    private mutating func observeZeek(_ s: Segment) {
+        guard zeekModel != nil else { return }
+        if !isKnownUniquelyReferenced(&zeekModel!) { zeekModel = ZeekModelBox(zeekModel!.model) }
+        zeekModel!.model.observe(s)
+    }
 
     /// More state changes than this on one connection come only from hostile input.
-    public static let timelineLimit = 64
+    @inlinable public static var timelineLimit: Int { 64 }
 
     public init(number: Int, client: Endpoint, server: Endpoint, midstream: Bool, time: Nanoseconds, packet: Int) {
         self.number = number
@@ -87,6 +105,13 @@ public struct Connection: Sendable {
         guard let s = synTime, let a = handshakeAckTime else { return nil }
         return a &- s
     }
+}
+
+/// Holds a connection's Zeek model on the heap.
+final class ZeekModelBox: @unchecked Sendable {
+    // Mutated only through `Connection.observeZeek` after a uniqueness check.
+    var model: ZeekConnection
+    init(_ model: ZeekConnection) { self.model = model }
 }
 
 // MARK: - Applying one segment
@@ -163,7 +188,7 @@ extension Connection {
         }
         let clientChange = StateChange(before: before.0, via: w.clientVia, after: clientTrack.state, certainty: clientTrack.certainty)
         let serverChange = StateChange(before: before.2, via: w.serverVia, after: serverTrack.state, certainty: serverTrack.certainty)
-        if zeekEnabled { zeek.observe(s) }
+        observeZeek(s)
         return PacketEvent(flow: number, sender: sender, step: w.step, client: clientChange, server: serverChange,
                            notes: w.notes, retransmissionCount: w.retransmission, expectedAck: w.expectedAck,
                            actualAck: w.actualAck, reuse: nil, previousFlow: nil,
@@ -187,6 +212,8 @@ extension Connection {
             return
         }
         if timeline.count < Connection.timelineLimit {
+            // One allocation for the usual dozen changes of a whole connection, not five.
+            if timeline.isEmpty { timeline.reserveCapacity(12) }
             timeline.append(TimelineEntry(
                 time: s.time, role: role, from: current.state, to: state, packetNumber: s.packetNumber,
                 certainty: certainty, timeInPrevious: current.stateSince.map { s.time &- $0 }))

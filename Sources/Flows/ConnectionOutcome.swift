@@ -15,7 +15,9 @@ public enum Opening: String, Sendable {
     /// The capture began after the SYN.
     case midstream
 
-    public var text: String {
+    public var text: String { staticText.description }
+
+    public var staticText: StaticString {
         switch self {
         case .threeWay: return "3-way handshake"
         case .simultaneous: return "simultaneous open"
@@ -44,13 +46,19 @@ public enum Closing: Equatable, Sendable {
     case open
 
     public var text: String {
+        let (head, role, tail) = parts
+        return head.description + (role?.name.description ?? "") + tail.description
+    }
+
+    /// The text in fixed pieces around the role's name, for writers that build no strings.
+    public var parts: (StaticString, Role?, StaticString) {
         switch self {
-        case .fourWay(let r): return "4-way close by \(r.name)"
-        case .threeSegment(let r): return "3-segment close by \(r.name)"
-        case .simultaneous: return "simultaneous close"
-        case .reset(let r): return "reset by \(r.name)"
-        case .halfClosed(let r): return "half-closed by \(r.name), open at end of capture"
-        case .open: return "open at end of capture"
+        case .fourWay(let r): return ("4-way close by ", r, "")
+        case .threeSegment(let r): return ("3-segment close by ", r, "")
+        case .simultaneous: return ("simultaneous close", nil, "")
+        case .reset(let r): return ("reset by ", r, "")
+        case .halfClosed(let r): return ("half-closed by ", r, ", open at end of capture")
+        case .open: return ("open at end of capture", nil, "")
         }
     }
 }

@@ -1,75 +1,89 @@
-/// Holds one connection on the heap, so the slot array moves pointers, not kilobyte structs,
-/// when it grows, and a connection is mutated in place through its slot.
-final class ConnectionBox {
-    var value: Connection
-    init(_ value: Connection) { self.value = value }
-}
+import Wire
 
-/// Connections by key, with a least-recently-active order for expiry and eviction.
-/// Slots are reused; the order is an intrusive doubly linked list over slot indices, so
-/// touching a connection on every packet costs O(1) and allocates nothing.
+/// Connections by 4-tuple, with their order of last activity for expiry and eviction.
+///
+/// Connections live unboxed in a slot array and are mutated in place; slots are reused. The
+/// index maps the key's digest to slots (DigestIndex.swift) and confirms a candidate against
+/// the connection's own endpoints, so a lookup touches one bucket and the connection it needs
+/// anyway. The activity order is an intrusive doubly linked list over slot indices with both
+/// links of a slot in one word, so touching a connection on every packet costs O(1), allocates
+/// nothing and reaches at most two other cache lines.
 struct FlowTable {
-    private(set) var index: [FlowKey: Int32] = [:]
-    private var boxes: [ConnectionBox?] = []
-    private var keys: [FlowKey] = []
-    private var newer: [Int32] = []
-    private var older: [Int32] = []
+    private var connections: ContiguousArray<Connection> = []
+    private var digests: ContiguousArray<UInt64> = []
+    private var occupied: ContiguousArray<Bool> = []
+    private var links: ContiguousArray<Links> = []
     private var freeSlots: [Int32] = []
+    private var index = DigestIndex()
     /// Most and least recently active slots, -1 when empty.
     private(set) var newest: Int32 = -1
     private(set) var oldest: Int32 = -1
 
+    private struct Links {
+        var newer: Int32 = -1
+        var older: Int32 = -1
+    }
+
     var count: Int { index.count }
 
-    func slot(for key: FlowKey) -> Int32? { index[key] }
+    /// The connection between the key's endpoints, if tracked.
+    @inline(__always)
+    func slot(for key: FlowKey, digest: UInt64) -> Int32? {
+        index.find(digest) { slot in
+            let c = connections[Int(slot)]
+            return (c.client == key.low && c.server == key.high) || (c.client == key.high && c.server == key.low)
+        }
+    }
 
-    mutating func insert(_ connection: Connection, key: FlowKey) -> Int32 {
+    func slot(for key: FlowKey) -> Int32? { slot(for: key, digest: key.digest) }
+
+    mutating func insert(_ connection: Connection, digest: UInt64) -> Int32 {
         let slot: Int32
         if let reused = freeSlots.popLast() {
             slot = reused
-            boxes[Int(slot)] = ConnectionBox(connection)
-            keys[Int(slot)] = key
+            connections[Int(slot)] = connection
+            digests[Int(slot)] = digest
+            occupied[Int(slot)] = true
         } else {
-            slot = Int32(boxes.count)
-            boxes.append(ConnectionBox(connection))
-            keys.append(key)
-            newer.append(-1)
-            older.append(-1)
+            slot = Int32(connections.count)
+            connections.append(connection)
+            digests.append(digest)
+            occupied.append(true)
+            links.append(Links())
         }
-        index[key] = slot
+        index.insert(digest, slot: slot)
         link(slot)
         return slot
     }
 
+    /// Takes the connection out of `slot`, which becomes free.
     mutating func remove(_ slot: Int32) -> Connection {
         unlink(slot)
-        index[keys[Int(slot)]] = nil
-        let connection = boxes[Int(slot)]!.value
-        boxes[Int(slot)] = nil
+        index.remove(digests[Int(slot)], slot: slot)
+        var taken = FlowTable.vacant
+        swap(&taken, &connections[Int(slot)])
+        occupied[Int(slot)] = false
         freeSlots.append(slot)
-        return connection
+        return taken
+    }
+
+    /// What a free slot holds: no arrays, no heap.
+    private static let vacant = Connection(number: 0, client: Endpoint(address: IPAddress(ipv4: 0), port: 0),
+                                           server: Endpoint(address: IPAddress(ipv4: 0), port: 0),
+                                           midstream: false, time: 0, packet: 0)
+
+    func isOccupied(_ slot: Int32) -> Bool {
+        slot >= 0 && Int(slot) < occupied.count && occupied[Int(slot)]
+    }
+
+    /// The connection in an occupied slot, read or mutated in place.
+    subscript(_ slot: Int32) -> Connection {
+        _read { yield connections[Int(slot)] }
+        _modify { yield &connections[Int(slot)] }
     }
 
     /// Marks `slot` as the most recently active.
-    /// The connections by slot: `slots[i]` reads and mutates in place, as an array would.
-    var slots: Slots { Slots(boxes: boxes) }
-
-    struct Slots {
-        let boxes: [ConnectionBox?]
-        subscript(_ i: Int) -> Connection? {
-            get { boxes[i]?.value }
-            nonmutating set { if let v = newValue { boxes[i]?.value = v } }
-        }
-    }
-
-    func isOccupied(_ slot: Int32) -> Bool { slot >= 0 && Int(slot) < boxes.count && boxes[Int(slot)] != nil }
-
-    /// Runs `body` on the connection in `slot`, in place.
     @inline(__always)
-    func withConnection<R>(_ slot: Int32, _ body: (inout Connection) -> R) -> R {
-        body(&boxes[Int(slot)]!.value)
-    }
-
     mutating func touch(_ slot: Int32) {
         guard slot != newest else { return }
         unlink(slot)
@@ -77,21 +91,24 @@ struct FlowTable {
     }
 
     private mutating func link(_ slot: Int32) {
-        older[Int(slot)] = newest
-        newer[Int(slot)] = -1
-        if newest >= 0 { newer[Int(newest)] = slot }
+        links[Int(slot)] = Links(newer: -1, older: newest)
+        if newest >= 0 { links[Int(newest)].newer = slot }
         newest = slot
         if oldest < 0 { oldest = slot }
     }
 
     private mutating func unlink(_ slot: Int32) {
-        let n = newer[Int(slot)], o = older[Int(slot)]
-        if n >= 0 { older[Int(n)] = o } else { newest = o }
-        if o >= 0 { newer[Int(o)] = n } else { oldest = n }
-        newer[Int(slot)] = -1
-        older[Int(slot)] = -1
+        let l = links[Int(slot)]
+        if l.newer >= 0 { links[Int(l.newer)].older = l.older } else { newest = l.older }
+        if l.older >= 0 { links[Int(l.older)].newer = l.newer } else { oldest = l.newer }
+        links[Int(slot)] = Links()
     }
 
     /// Live slots in no particular order.
-    var liveSlots: [Int32] { Array(index.values) }
+    var liveSlots: [Int32] {
+        var slots: [Int32] = []
+        slots.reserveCapacity(count)
+        for i in occupied.indices where occupied[i] { slots.append(Int32(i)) }
+        return slots
+    }
 }

@@ -33,9 +33,16 @@ public struct FlowTracker {
         return ended
     }
 
+    /// Swaps the connections that ended into `batch`, which must be empty; handing the same
+    /// array back each time (emptied with its capacity kept) costs no allocation.
+    public mutating func takeEnded(into batch: inout [EndedConnection]) {
+        precondition(batch.isEmpty, "takeEnded(into:) needs an empty array")
+        swap(&batch, &ended)
+    }
+
     /// The live connection a pair of endpoints belongs to, if any.
     public func connection(between a: Endpoint, and b: Endpoint) -> Connection? {
-        table.slot(for: FlowKey(a, b)).flatMap { table.slots[Int($0)] }
+        table.slot(for: FlowKey(a, b)).map { table[$0] }
     }
 
     /// Applies one segment and says what it did.
@@ -44,38 +51,34 @@ public struct FlowTracker {
         now = s.time
         if configuration.synFlood.isEnabled { synFlood.advance(to: s.time) }
         let key = FlowKey(s.source, s.destination)
-        if let slot = table.slot(for: key) {
-            if s.isConnectionRequest, let reason = table.withConnection(slot, { reuseReason($0, s) }) {
+        let digest = key.digest
+        if let slot = table.slot(for: key, digest: digest) {
+            if s.isConnectionRequest, let reason = reuseReason(table[slot], s) {
                 let old = table.remove(slot)
                 statistics.live -= 1
                 if !old.reported { report(old, .superseded) }
                 floodSuperseded(old)
-                var event = start(s, key: key, reuse: reason, previous: old.number)
+                var event = start(s, digest: digest, reuse: reason, previous: old.number)
                 event.notes.insert(.portReuse)
                 event.reuse = reason
                 event.previousFlow = old.number
                 return event
             }
             table.touch(slot)
-            let flooding = configuration.synFlood.isEnabled
-            let (event, mark, server, synTime, synAckTime, halfOpen) = table.withConnection(slot) { c in
-                let mark = flooding ? AttemptMark(c) : nil
-                let event = c.apply(s, sender: c.role(of: s.source))
-                return (event, mark, c.server, c.synTime, c.synAckTime, c.isHalfOpen)
-            }
-            if let mark { floodObserve(mark, server: server, synTime: synTime, synAckTime: synAckTime, halfOpen: halfOpen) }
-            reportIfClosed(slot)
+            let mark = configuration.synFlood.isEnabled ? AttemptMark(table[slot]) : nil
+            let event = table[slot].apply(s, sender: table[slot].role(of: s.source))
+            if let mark, mark.open { floodObserve(mark, slot: slot) }
+            if table[slot].isClosed && !table[slot].reported { reportClosed(slot) }
             return event
         }
         if closed.count > 0 {
-            let digest = ClosedConnections.digest(key)
             if let record = closed.record(digest) {
                 let clientIsSender = (s.source == key.low) == record.clientIsLow
                 if s.isConnectionRequest && !(clientIsSender && record.hasClientISN && record.clientISN == s.sequence) {
                     closed.remove(digest)
                     let inTimeWait = record.clientState == .timeWait || record.serverState == .timeWait
                     let reason: ReuseReason = inTimeWait && s.time < record.closedAt &+ 2 * configuration.msl ? .duringTimeWait : .afterClose
-                    var event = start(s, key: key, reuse: reason, previous: record.number)
+                    var event = start(s, digest: digest, reuse: reason, previous: record.number)
                     event.notes.insert(.portReuse)
                     event.reuse = reason
                     event.previousFlow = record.number
@@ -84,7 +87,7 @@ public struct FlowTracker {
                 return FlowTracker.afterClose(record, s, sender: clientIsSender ? .client : .server)
             }
         }
-        return start(s, key: key, reuse: nil, previous: nil)
+        return start(s, digest: digest, reuse: nil, previous: nil)
     }
 
     /// A packet for a connection that closed and was compacted: named, states unchanged.
@@ -109,7 +112,7 @@ public struct FlowTracker {
     /// capture from holding all its connections twice.
     public mutating func finish(batch: Int) -> Bool {
         if finishOrder == nil {
-            finishOrder = table.liveSlots.map { slot in (table.withConnection(slot) { $0.number }, slot) }
+            finishOrder = table.liveSlots.map { slot in (table[slot].number, slot) }
                 .sorted { $0.0 < $1.0 }.map(\.1)
             floodFinish(finishOrder!, at: now)
         }
@@ -125,7 +128,7 @@ public struct FlowTracker {
         return finishIndex < order.count
     }
 
-    private mutating func start(_ s: Segment, key: FlowKey, reuse: ReuseReason?, previous: Int?) -> PacketEvent {
+    private mutating func start(_ s: Segment, digest: UInt64, reuse: ReuseReason?, previous: Int?) -> PacketEvent {
         if table.count >= configuration.maxConnections, table.oldest >= 0 {
             let victim = table.remove(table.oldest)
             statistics.live -= 1
@@ -139,17 +142,17 @@ public struct FlowTracker {
         nextNumber += 1
         c.reuse = reuse
         c.previousNumber = previous
-        c.zeek.options = configuration.zeek
-        c.zeekEnabled = configuration.zeekModel
+        if configuration.zeekModel { c.enableZeekModel(configuration.zeek) }
         let sender = c.role(of: s.source)
         if midstream { c.assumeMidstream(first: s, sender: sender) }
         var event = c.apply(s, sender: sender)
         if midstream { event.notes.insert(.midstream) } else { floodAttempt(c, s) }
-        let slot = table.insert(c, key: key)
+        let closes = c.isClosed
+        let slot = table.insert(c, digest: digest)
         statistics.connections += 1
         statistics.live += 1
         statistics.peakLive = Swift.max(statistics.peakLive, statistics.live)
-        reportIfClosed(slot)
+        if closes { reportClosed(slot) }
         return event
     }
 
@@ -177,20 +180,15 @@ public struct FlowTracker {
         return .synOnOpenConnection
     }
 
-    private mutating func reportIfClosed(_ slot: Int32) {
-        let due = table.withConnection(slot) { c -> Connection? in
-            guard c.isClosed, !c.reported else { return nil }
-            c.reported = true
-            return c
-        }
-        guard let c = due else { return }
+    /// Reports a connection that just closed; it stays whole in its slot for the grace period.
+    private mutating func reportClosed(_ slot: Int32) {
+        table[slot].reported = true
         statistics.closed += 1
-        report(c, .closed)
-        closed.schedule(slot: slot, number: c.number, at: c.closedAt ?? now)
+        ended.append(EndedConnection(connection: table[slot], reason: .closed, time: now))
+        closed.schedule(slot: slot, number: table[slot].number, at: table[slot].closedAt ?? now)
     }
 
-    private mutating func report(_ c: Connection, _ reason: EndReason) {
-        var c = c
+    private mutating func report(_ c: consuming Connection, _ reason: EndReason) {
         c.reported = true
         ended.append(EndedConnection(connection: c, reason: reason, time: now))
     }
@@ -200,7 +198,7 @@ public struct FlowTracker {
     private mutating func expire(now: Nanoseconds) {
         // Closed connections past their grace period shrink to a record.
         while let (slot, number) = closed.due(before: now &- configuration.closedGrace) {
-            guard table.isOccupied(slot), table.withConnection(slot, { $0.number == number && $0.isClosed }) else { continue }
+            guard table.isOccupied(slot), table[slot].number == number, table[slot].isClosed else { continue }
             let c = table.remove(slot)
             statistics.live -= 1
             closed.remember(c, key: FlowKey(c.client, c.server))
@@ -208,9 +206,9 @@ public struct FlowTracker {
         closed.forget(before: now, twoMSL: 2 * configuration.msl)
         while table.oldest >= 0 {
             let msl = configuration.msl, idle = configuration.idleTimeout
-            let deadline = table.withConnection(table.oldest) { c in
-                c.isClosed ? Swift.max(c.lastTime, c.closedAt ?? c.lastTime) &+ 2 * msl : c.lastTime &+ idle
-            }
+            let c = table.oldest
+            let deadline = table[c].isClosed ? Swift.max(table[c].lastTime, table[c].closedAt ?? table[c].lastTime) &+ 2 * msl
+                : table[c].lastTime &+ idle
             guard now > deadline else { return }
             let gone = table.remove(table.oldest)
             statistics.live -= 1

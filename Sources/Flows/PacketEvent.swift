@@ -23,58 +23,58 @@ public struct PacketNotes: OptionSet, Sendable, Hashable {
 
     /// The same SYN, SYN-ACK or FIN sent again, or data below the highest sequence number sent
     /// (`retransmissionCount` says which resend).
-    public static let retransmission = PacketNotes(rawValue: 1 << 0)
+    @inlinable public static var retransmission: PacketNotes { PacketNotes(rawValue: 1 << 0) }
     /// First packet of a connection picked up after its SYN.
-    public static let midstream = PacketNotes(rawValue: 1 << 1)
+    @inlinable public static var midstream: PacketNotes { PacketNotes(rawValue: 1 << 1) }
     /// SYN-ACK's ack is not SYN.seq+1, or the third ACK is not SYN-ACK.seq+1.
-    public static let handshakeAckMismatch = PacketNotes(rawValue: 1 << 2)
+    @inlinable public static var handshakeAckMismatch: PacketNotes { PacketNotes(rawValue: 1 << 2) }
     /// A RST answering a SYN-ACK whose ack was wrong: RFC 9293's recovery from an old duplicate SYN.
-    public static let oldDuplicateSYNRecovery = PacketNotes(rawValue: 1 << 3)
+    @inlinable public static var oldDuplicateSYNRecovery: PacketNotes { PacketNotes(rawValue: 1 << 3) }
     /// Data keeps flowing from the side that already received the peer's FIN.
-    public static let halfCloseData = PacketNotes(rawValue: 1 << 4)
+    @inlinable public static var halfCloseData: PacketNotes { PacketNotes(rawValue: 1 << 4) }
     /// A packet for a connection already closed.
-    public static let afterClose = PacketNotes(rawValue: 1 << 5)
+    @inlinable public static var afterClose: PacketNotes { PacketNotes(rawValue: 1 << 5) }
     /// Payload carried on a SYN (TCP Fast Open).
-    public static let dataOnSYN = PacketNotes(rawValue: 1 << 6)
+    @inlinable public static var dataOnSYN: PacketNotes { PacketNotes(rawValue: 1 << 6) }
     /// A new connection on a 4-tuple that had one before (see `reuse`).
-    public static let portReuse = PacketNotes(rawValue: 1 << 7)
+    @inlinable public static var portReuse: PacketNotes { PacketNotes(rawValue: 1 << 7) }
     /// A RST received in TIME_WAIT (RFC 1337's TIME-WAIT assassination).
-    public static let timeWaitAssassination = PacketNotes(rawValue: 1 << 8)
+    @inlinable public static var timeWaitAssassination: PacketNotes { PacketNotes(rawValue: 1 << 8) }
     /// The FIN was sent while the peer's FIN was in flight.
-    public static let simultaneousClose = PacketNotes(rawValue: 1 << 9)
+    @inlinable public static var simultaneousClose: PacketNotes { PacketNotes(rawValue: 1 << 9) }
     /// SYNs crossed.
-    public static let simultaneousOpen = PacketNotes(rawValue: 1 << 10)
+    @inlinable public static var simultaneousOpen: PacketNotes { PacketNotes(rawValue: 1 << 10) }
     /// A segment with flags no state accepts (SYN+FIN, SYN+RST, none at all).
-    public static let invalidFlags = PacketNotes(rawValue: 1 << 11)
+    @inlinable public static var invalidFlags: PacketNotes { PacketNotes(rawValue: 1 << 11) }
 
     // Sequence analysis (SequenceAnalysis.swift), after tshark's tcp.analysis flags.
     /// A retransmission that came within 20 ms of the peer's second duplicate ACK for its sequence number.
-    public static let fastRetransmission = PacketNotes(rawValue: 1 << 12)
+    @inlinable public static var fastRetransmission: PacketNotes { PacketNotes(rawValue: 1 << 12) }
     /// Data the peer had already acknowledged, sent again.
-    public static let spuriousRetransmission = PacketNotes(rawValue: 1 << 13)
+    @inlinable public static var spuriousRetransmission: PacketNotes { PacketNotes(rawValue: 1 << 13) }
     /// Below the highest sequence sent, soon after it (within the handshake RTT, or 3 ms).
-    public static let outOfOrder = PacketNotes(rawValue: 1 << 14)
+    @inlinable public static var outOfOrder: PacketNotes { PacketNotes(rawValue: 1 << 14) }
     /// The same ack and window again, no data (`duplicateAckCount` says which repeat).
-    public static let duplicateAck = PacketNotes(rawValue: 1 << 15)
+    @inlinable public static var duplicateAck: PacketNotes { PacketNotes(rawValue: 1 << 15) }
     /// 0 or 1 byte at one below the next sequence number: a keepalive probe.
-    public static let keepalive = PacketNotes(rawValue: 1 << 16)
+    @inlinable public static var keepalive: PacketNotes { PacketNotes(rawValue: 1 << 16) }
     /// The answer to a keepalive: the previous ack and window repeated.
-    public static let keepaliveAck = PacketNotes(rawValue: 1 << 17)
+    @inlinable public static var keepaliveAck: PacketNotes { PacketNotes(rawValue: 1 << 17) }
     /// The sender advertises a zero receive window.
-    public static let zeroWindow = PacketNotes(rawValue: 1 << 18)
+    @inlinable public static var zeroWindow: PacketNotes { PacketNotes(rawValue: 1 << 18) }
     /// One byte sent into the peer's zero window (RFC 9293 §3.8.6.1 zero-window probe).
-    public static let windowProbe = PacketNotes(rawValue: 1 << 19)
+    @inlinable public static var windowProbe: PacketNotes { PacketNotes(rawValue: 1 << 19) }
     /// The answer to a zero-window probe: still zero.
-    public static let windowProbeAck = PacketNotes(rawValue: 1 << 20)
+    @inlinable public static var windowProbeAck: PacketNotes { PacketNotes(rawValue: 1 << 20) }
     /// Beyond the next expected sequence number: a segment before it was not captured.
-    public static let lostSegment = PacketNotes(rawValue: 1 << 21)
+    @inlinable public static var lostSegment: PacketNotes { PacketNotes(rawValue: 1 << 21) }
     /// Acknowledges data the capture never showed.
-    public static let ackedUnseenSegment = PacketNotes(rawValue: 1 << 22)
+    @inlinable public static var ackedUnseenSegment: PacketNotes { PacketNotes(rawValue: 1 << 22) }
     /// No data, same seq and ack, a new window.
-    public static let windowUpdate = PacketNotes(rawValue: 1 << 23)
+    @inlinable public static var windowUpdate: PacketNotes { PacketNotes(rawValue: 1 << 23) }
     /// A RST whose sequence number is outside the receiver's window (RFC 9293 §3.10.7.4, RFC 5961):
     /// the receiver must ignore it; a sign of a blind injection attempt.
-    public static let rstOutOfWindow = PacketNotes(rawValue: 1 << 24)
+    @inlinable public static var rstOutOfWindow: PacketNotes { PacketNotes(rawValue: 1 << 24) }
 }
 
 extension PacketNotes {

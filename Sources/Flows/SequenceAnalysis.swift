@@ -61,6 +61,14 @@ public struct SequenceAnalysis: Sendable, Equatable {
     /// A retransmission this soon after the peer's duplicate ACK is a fast retransmission.
     static let fastRetransmitWindow: UInt64 = 20_000_000
 
+    // Note sets as constants: an option-set array literal in the per-packet path built an array
+    // on the heap every time.
+    static var resendNotes: PacketNotes { PacketNotes(rawValue: PacketNotes.retransmission.rawValue | PacketNotes.fastRetransmission.rawValue
+                                                   | PacketNotes.spuriousRetransmission.rawValue | PacketNotes.outOfOrder.rawValue) }
+    static var spuriousNotes: PacketNotes { PacketNotes(rawValue: PacketNotes.spuriousRetransmission.rawValue | PacketNotes.retransmission.rawValue) }
+    static var fastNotes: PacketNotes { PacketNotes(rawValue: PacketNotes.fastRetransmission.rawValue | PacketNotes.retransmission.rawValue) }
+    static var probeNotes: PacketNotes { PacketNotes(rawValue: PacketNotes.keepalive.rawValue | PacketNotes.windowProbe.rawValue) }
+
     public init() {}
 
     /// The analysis of one segment.
@@ -88,7 +96,7 @@ public struct SequenceAnalysis: Sendable, Equatable {
             // simultaneous open each side's SYN-ACK repeats its SYN's sequence number as RFC 9293
             // Figure 8 prescribes, and after an old duplicate SYN's reset the server's new SYN-ACK
             // answers afresh (Figure 9). Neither is a retransmission; a real resend is marked there.
-            r.notes.subtract([.retransmission, .fastRetransmission, .spuriousRetransmission, .outOfOrder])
+            r.notes.subtract(SequenceAnalysis.resendNotes)
         }
         if r.notes.contains(.retransmission) && !w.notes.contains(.retransmission) {
             w.retransmission = r.retransmissionCount
@@ -192,12 +200,12 @@ public struct SequenceAnalysis: Sendable, Equatable {
             if length > 1 && fwd.nextSeq &- 1 == seq { notAdvanced = false }
             classify: do {
                 if length > 0 && rev.lastAck != 0 && Seq.le(seq &+ length, rev.lastAck) {
-                    f.formUnion([.spuriousRetransmission, .retransmission])
+                    f.formUnion(SequenceAnalysis.spuriousNotes)
                     break classify
                 }
                 if notAdvanced && rev.duplicateAcks >= 2 && rev.lastAck == seq
                     && elapsed(now, since: rev.lastAckTime) < fastRetransmitWindow {
-                    f.formUnion([.fastRetransmission, .retransmission])
+                    f.formUnion(SequenceAnalysis.fastNotes)
                     break classify
                 }
                 let reorderWindow = a.firstRTT == 0 ? defaultReorderWindow : UInt64(bitPattern: a.firstRTT)
@@ -252,7 +260,7 @@ public struct SequenceAnalysis: Sendable, Equatable {
         fwd.lastAckTime = now
         fwd.lastAckOnSYN = syn && s.hasACK
         if s.hasACK { fwd.sentACK = true }
-        fwd.lastProbe = f.intersection([.keepalive, .windowProbe])
+        fwd.lastProbe = f.intersection(SequenceAnalysis.probeNotes)
 
         // Window scaling (RFC 7323 §2.2): in use only when both SYNs carry the option.
         if syn {

@@ -123,7 +123,8 @@ public struct SynFloodDetector: Sendable {
         }
     }
 
-    private var index: [Endpoint: Int32] = [:]
+    /// Target slots by the endpoint's digest (`targetDigest`), confirmed against `targets`.
+    private var index = DigestIndex()
     private var targets: [Target] = []
     private var freeSlots: [Int32] = []
     /// Per slot and bucket parity: HyperLogLog registers, exact source hashes, heavy hitters.
@@ -274,7 +275,6 @@ public struct SynFloodDetector: Sendable {
         if b.window != k {
             b = Bucket()
             b.window = k
-            clearBucket(slot, k)
             if k & 1 == 0 { touched.0.append(slot) } else { touched.1.append(slot) }
         }
         b.attempts &+= 1
@@ -293,7 +293,7 @@ public struct SynFloodDetector: Sendable {
     }
 
     private mutating func update(_ target: Endpoint, _ synTime: Nanoseconds, _ body: (inout Bucket) -> Void) {
-        guard configuration.isEnabled, origin != nil, let slot = index[target] else { return }
+        guard configuration.isEnabled, origin != nil, let slot = find(target) else { return }
         let k = Swift.max(windowIndex(synTime), 0)
         guard k >= pending, targets[Int(slot)][k].window == k else { return }
         body(&targets[Int(slot)][k])
@@ -302,7 +302,7 @@ public struct SynFloodDetector: Sendable {
     // MARK: - Slots
 
     private mutating func slot(for target: Endpoint, create: Bool) -> Int32? {
-        if let s = index[target] { return s }
+        if let s = find(target) { return s }
         guard create, index.count < configuration.maxTargets else { return nil }
         let slot: Int32
         if let reused = freeSlots.popLast() {
@@ -317,14 +317,34 @@ public struct SynFloodDetector: Sendable {
             hitterCount.append(contentsOf: repeatElement(0, count: 2 * SynFloodDetector.heavyHitters))
             hitterError.append(contentsOf: repeatElement(0, count: 2 * SynFloodDetector.heavyHitters))
         }
-        index[target] = slot
+        index.insert(SynFloodDetector.targetDigest(target), slot: slot)
         return slot
     }
 
+    private func find(_ target: Endpoint) -> Int32? {
+        index.find(SynFloodDetector.targetDigest(target)) { targets[Int($0)].endpoint == target }
+    }
+
     private mutating func release(_ slot: Int32) {
-        guard index[targets[Int(slot)].endpoint] == slot else { return }
-        index[targets[Int(slot)].endpoint] = nil
+        let target = targets[Int(slot)].endpoint
+        guard find(target) == slot else { return }
+        index.remove(SynFloodDetector.targetDigest(target), slot: slot)
         freeSlots.append(slot)
+    }
+
+    /// A fixed 64-bit mix of the endpoint, so a lookup costs no hasher.
+    static func targetDigest(_ e: Endpoint) -> UInt64 {
+        var x = hash(e.address) ^ (UInt64(e.port) &* 0xD6E8_FEB8_6659_FD93)
+        x = (x ^ (x >> 32)) &* 0x9E37_79B9_7F4A_7C15
+        return x ^ (x >> 29)
+    }
+
+    /// HyperLogLog: the top bits pick the register, the rank of the rest goes in it.
+    private mutating func addToRegisters(_ h: UInt64, slot: Int32, parity: Int) {
+        let bits = UInt64(SynFloodDetector.registerBits)
+        let r = (Int(slot) * 2 + parity) * SynFloodDetector.registers + Int(h >> (64 - bits))
+        let rank = UInt8((h << bits | (1 << (bits - 1))).leadingZeroBitCount + 1)
+        if registers[r] < rank { registers[r] = rank }
     }
 
     private mutating func clearBucket(_ slot: Int32, _ k: Int64) {
@@ -346,12 +366,9 @@ public struct SynFloodDetector: Sendable {
     private mutating func countSource(_ source: IPAddress, slot: Int32, window k: Int64, _ b: inout Bucket) {
         let parity = Int(k & 1)
         let h = SynFloodDetector.hash(source)
-        // HyperLogLog: the top bits pick the register, the rank of the rest goes in it.
-        let bits = UInt64(SynFloodDetector.registerBits)
-        let r = (Int(slot) * 2 + parity) * SynFloodDetector.registers + Int(h >> (64 - bits))
-        let rank = UInt8((h << bits | (1 << (bits - 1))).leadingZeroBitCount + 1)
-        if registers[r] < rank { registers[r] = rank }
-        // Exact distinct count while small.
+        // Exact distinct count while small; the HyperLogLog registers are filled (with the
+        // exact hashes replayed) only once a window sees more distinct sources than that, so
+        // the common target with few sources never clears a kilobyte of registers.
         if b.exactCount <= SynFloodDetector.exactSources {
             let e = (Int(slot) * 2 + parity) * SynFloodDetector.exactSources
             var seen = false
@@ -362,7 +379,14 @@ public struct SynFloodDetector: Sendable {
             if !seen {
                 if b.exactCount < SynFloodDetector.exactSources { exact[e + b.exactCount] = h }
                 b.exactCount += 1
+                if b.exactCount > SynFloodDetector.exactSources {
+                    clearBucket(slot, k)
+                    for i in 0..<SynFloodDetector.exactSources { addToRegisters(exact[e + i], slot: slot, parity: parity) }
+                    addToRegisters(h, slot: slot, parity: parity)
+                }
             }
+        } else {
+            addToRegisters(h, slot: slot, parity: parity)
         }
         // Space-Saving heavy hitters.
         let base = (Int(slot) * 2 + parity) * SynFloodDetector.heavyHitters
@@ -446,7 +470,7 @@ struct AttemptMark {
     var open: Bool
     var answered: Bool
 
-    init(_ c: Connection) {
+    init(_ c: borrowing Connection) {
         open = c.isHalfOpen
         answered = c.synAckTime != nil
     }
@@ -462,7 +486,7 @@ extension Connection {
 
 extension FlowTracker {
     /// True when SYN flood records are waiting.
-    public var hasAlerts: Bool { !synFlood.alerts.isEmpty }
+    @inlinable public var hasAlerts: Bool { !synFlood.alerts.isEmpty }
 
     /// Returns and clears the SYN flood records raised so far.
     public mutating func takeAlerts() -> [SynFloodAlert] { synFlood.takeAlerts() }
@@ -474,10 +498,11 @@ extension FlowTracker {
     }
 
     /// What a packet did to a connection's attempt: answered with SYN-ACK, completed, reset.
-    mutating func floodObserve(_ before: AttemptMark, server: Endpoint, synTime: Nanoseconds?, synAckTime: Nanoseconds?, halfOpen: Bool) {
-        guard before.open, let synTime, configuration.synFlood.isEnabled else { return }
-        if !before.answered && synAckTime != nil { synFlood.answered(target: server, synTime: synTime) }
-        if !halfOpen { synFlood.resolved(target: server, synTime: synTime) }
+    mutating func floodObserve(_ before: AttemptMark, slot: Int32) {
+        guard before.open, let synTime = table[slot].synTime, configuration.synFlood.isEnabled else { return }
+        let server = table[slot].server
+        if !before.answered && table[slot].synAckTime != nil { synFlood.answered(target: server, synTime: synTime) }
+        if !table[slot].isHalfOpen { synFlood.resolved(target: server, synTime: synTime) }
     }
 
     /// A new SYN replaced the connection on its 4-tuple: an attempt it was is over (the retry
@@ -493,8 +518,9 @@ extension FlowTracker {
         guard configuration.synFlood.isEnabled else { return }
         let young = now &- configuration.synFlood.grace
         for slot in liveSlots {
-            let (halfOpen, synTime, server) = table.withConnection(slot) { ($0.isHalfOpen, $0.synTime, $0.server) }
-            if halfOpen, let synTime, synTime > young { synFlood.resolved(target: server, synTime: synTime) }
+            if table[slot].isHalfOpen, let synTime = table[slot].synTime, synTime > young {
+                synFlood.resolved(target: table[slot].server, synTime: synTime)
+            }
         }
         synFlood.finish(at: now)
     }

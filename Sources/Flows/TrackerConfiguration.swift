@@ -13,7 +13,7 @@ public struct TrackerConfiguration: Sendable {
     /// SYN flood detection thresholds (SynFloodDetector.swift).
     public var synFlood = SynFloodConfiguration()
 
-    public static let second: Nanoseconds = 1_000_000_000
+    @inlinable public static var second: Nanoseconds { 1_000_000_000 }
 
     /// How long a closed connection stays whole (for late retransmissions and ACKs, and for
     /// whoever still counts its packets) before it shrinks to a small record (capture time).

@@ -97,7 +97,7 @@ public enum ConnectionText {
         out.append(" > ")
         appendEndpoint(c.server, &out)
         out.append(": opened ")
-        out.append(string: c.opening.text)
+        out.append(c.opening.staticText)
         if let reuse = c.reuse {
             out.append(" (")
             out.append(reuse.text)
@@ -113,7 +113,11 @@ public enum ConnectionText {
         case (.open, .idle): out.append("never (idle timeout)")
         case (.open, .evicted): out.append("never (evicted: flow table full)")
         case (.open, .superseded): out.append("never (superseded by a new connection)")
-        default: out.append(string: closing.text)
+        default:
+            let (head, role, tail) = closing.parts
+            out.append(head)
+            if let role { out.append(role.name) }
+            out.append(tail)
         }
         if let rtt = c.handshakeRTT {
             out.append("; handshake RTT ")

@@ -51,7 +51,7 @@ public struct TCPSegmentView: Sendable, Equatable {
 public struct FrameDecoder: Sendable {
     public let linkType: LinkType
     /// Stacked 802.1Q/802.1ad tags beyond this are treated as hostile.
-    public static let maximumVLANTags = 8
+    @inlinable public static var maximumVLANTags: Int { 8 }
 
     public init(linkType: LinkType) throws(DecodeError) {
         guard linkType.isSupported else { throw .unsupportedLinkType(linkType) }
@@ -59,7 +59,7 @@ public struct FrameDecoder: Sendable {
     }
 
     /// Decodes `bytes` (the captured part of a frame); `wireLength` is the frame's original length.
-    @inlinable
+    @inlinable @inline(__always)
     public func decode(_ bytes: UnsafeRawBufferPointer, wireLength: Int) -> DecodedFrame {
         let network: NetworkStart
         switch linkNetworkStart(bytes) {
@@ -107,7 +107,7 @@ public struct FrameDecoder: Sendable {
     }
 
     /// Walks 802.1Q / 802.1ad tags (any number up to the limit) to the inner EtherType.
-    @inlinable
+    @inlinable @inline(__always)
     func skipVLANTags(_ p: UnsafeRawBufferPointer, type first: UInt16, offset start: Int) -> Result<NetworkStart, DecodeError> {
         var type = first
         var offset = start
@@ -126,7 +126,7 @@ public struct FrameDecoder: Sendable {
         return .success(NetworkStart(offset: offset, kind: etherKind(type)))
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     func linkNetworkStart(_ p: UnsafeRawBufferPointer) -> Result<NetworkStart, DecodeError> {
         switch linkType {
         case .ethernet:
@@ -158,7 +158,7 @@ public struct FrameDecoder: Sendable {
         }
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     func decodeIPv4(_ p: UnsafeRawBufferPointer, at offset: Int, onWire: Int) -> DecodedFrame {
         let header: IPv4Header
         switch IPv4Header.read(p, at: offset) {
@@ -198,7 +198,7 @@ public struct FrameDecoder: Sendable {
 
     /// The TCP header must lie within both the captured bytes and the datagram the IP header
     /// declares: bytes past the datagram (Ethernet padding) are not TCP.
-    @inlinable
+    @inlinable @inline(__always)
     func transport(_ p: UnsafeRawBufferPointer, network: NetworkHeader, at offset: Int, length: Int, missing: Int) -> DecodedFrame {
         guard length >= 20, let tcp = TCPHeader.readFixed(p, at: offset) else {
             return .truncatedTCP(network: network, transportOffset: offset, transportLength: length)

@@ -37,7 +37,7 @@ public struct IPv4Header: Sendable, Equatable {
     @inlinable public var optionsLength: Int { headerLength - 20 }
 
     /// Reads the fixed header at `offset`; nil with the reason when it cannot be an IPv4 header.
-    @inlinable
+    @inlinable @inline(__always)
     public static func read(_ p: UnsafeRawBufferPointer, at offset: Int) -> Result<IPv4Header, DecodeError> {
         guard p.has(offset, 20) else {
             return .failure(.truncated(layer: .ipv4, need: 20, have: Swift.max(0, p.count - offset)))

@@ -42,17 +42,17 @@ public struct IPv6Header: Sendable, Equatable {
         self.moreFragments = moreFragments
     }
 
-    public static let hopByHop: UInt8 = 0
-    public static let routing: UInt8 = 43
-    public static let fragment: UInt8 = 44
-    public static let destinationOptions: UInt8 = 60
-    public static let noNextHeader: UInt8 = 59
+    @inlinable public static var hopByHop: UInt8 { 0 }
+    @inlinable public static var routing: UInt8 { 43 }
+    @inlinable public static var fragment: UInt8 { 44 }
+    @inlinable public static var destinationOptions: UInt8 { 60 }
+    @inlinable public static var noNextHeader: UInt8 { 59 }
 
     @inlinable public var source: IPAddress { IPAddress(ipv6High: sourceHigh, low: sourceLow) }
     @inlinable public var destination: IPAddress { IPAddress(ipv6High: destinationHigh, low: destinationLow) }
 
     /// Extension headers longer than this many are treated as hostile.
-    public static let maximumExtensionHeaders = 16
+    @inlinable public static var maximumExtensionHeaders: Int { 16 }
 
     @inlinable
     public static func read(_ p: UnsafeRawBufferPointer, at offset: Int) -> Result<IPv6Header, DecodeError> {

@@ -3,17 +3,17 @@ public struct LinkType: RawRepresentable, Hashable, Sendable, CustomStringConver
     public var rawValue: Int32
     public init(rawValue: Int32) { self.rawValue = rawValue }
 
-    public static let null = LinkType(rawValue: 0)
-    public static let ethernet = LinkType(rawValue: 1)
+    @inlinable public static var null: LinkType { LinkType(rawValue: 0) }
+    @inlinable public static var ethernet: LinkType { LinkType(rawValue: 1) }
     /// DLT_RAW is 12 on most systems, 14 on some BSDs; 101 is the file-format value.
-    public static let raw = LinkType(rawValue: 12)
-    public static let rawBSD = LinkType(rawValue: 14)
-    public static let rawLinktype = LinkType(rawValue: 101)
-    public static let loop = LinkType(rawValue: 108)
-    public static let linuxSLL = LinkType(rawValue: 113)
-    public static let ipv4 = LinkType(rawValue: 228)
-    public static let ipv6 = LinkType(rawValue: 229)
-    public static let linuxSLL2 = LinkType(rawValue: 276)
+    @inlinable public static var raw: LinkType { LinkType(rawValue: 12) }
+    @inlinable public static var rawBSD: LinkType { LinkType(rawValue: 14) }
+    @inlinable public static var rawLinktype: LinkType { LinkType(rawValue: 101) }
+    @inlinable public static var loop: LinkType { LinkType(rawValue: 108) }
+    @inlinable public static var linuxSLL: LinkType { LinkType(rawValue: 113) }
+    @inlinable public static var ipv4: LinkType { LinkType(rawValue: 228) }
+    @inlinable public static var ipv6: LinkType { LinkType(rawValue: 229) }
+    @inlinable public static var linuxSLL2: LinkType { LinkType(rawValue: 276) }
 
     /// The link types the decoder understands, in the order users meet them.
     public static let supported: [LinkType] = [

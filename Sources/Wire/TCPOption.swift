@@ -1,27 +1,27 @@
 /// TCP option kinds (IANA "TCP Option Kind Numbers").
 public enum TCPOptionKind {
-    public static let eol: UInt8 = 0
-    public static let nop: UInt8 = 1
-    public static let mss: UInt8 = 2
-    public static let windowScale: UInt8 = 3
-    public static let sackPermitted: UInt8 = 4
-    public static let sack: UInt8 = 5
-    public static let echo: UInt8 = 6
-    public static let echoReply: UInt8 = 7
-    public static let timestamp: UInt8 = 8
-    public static let cc: UInt8 = 11
-    public static let ccNew: UInt8 = 12
-    public static let ccEcho: UInt8 = 13
-    public static let md5: UInt8 = 19
-    public static let scps: UInt8 = 20
-    public static let snack: UInt8 = 21
-    public static let recordBoundary: UInt8 = 22
-    public static let corruption: UInt8 = 23
-    public static let userTimeout: UInt8 = 28
-    public static let tcpAO: UInt8 = 29
-    public static let mptcp: UInt8 = 30
-    public static let fastOpen: UInt8 = 34
-    public static let experiment2: UInt8 = 254
+    @inlinable public static var eol: UInt8 { 0 }
+    @inlinable public static var nop: UInt8 { 1 }
+    @inlinable public static var mss: UInt8 { 2 }
+    @inlinable public static var windowScale: UInt8 { 3 }
+    @inlinable public static var sackPermitted: UInt8 { 4 }
+    @inlinable public static var sack: UInt8 { 5 }
+    @inlinable public static var echo: UInt8 { 6 }
+    @inlinable public static var echoReply: UInt8 { 7 }
+    @inlinable public static var timestamp: UInt8 { 8 }
+    @inlinable public static var cc: UInt8 { 11 }
+    @inlinable public static var ccNew: UInt8 { 12 }
+    @inlinable public static var ccEcho: UInt8 { 13 }
+    @inlinable public static var md5: UInt8 { 19 }
+    @inlinable public static var scps: UInt8 { 20 }
+    @inlinable public static var snack: UInt8 { 21 }
+    @inlinable public static var recordBoundary: UInt8 { 22 }
+    @inlinable public static var corruption: UInt8 { 23 }
+    @inlinable public static var userTimeout: UInt8 { 28 }
+    @inlinable public static var tcpAO: UInt8 { 29 }
+    @inlinable public static var mptcp: UInt8 { 30 }
+    @inlinable public static var fastOpen: UInt8 { 34 }
+    @inlinable public static var experiment2: UInt8 { 254 }
 }
 
 /// The options a connection's tracking cares about, pulled from a header in one pass.

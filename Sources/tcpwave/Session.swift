@@ -20,6 +20,8 @@ struct Session: ~Copyable {
     /// Machine records of closed connections, held for `recordDelay` (FIFO from `pendingHead`).
     private var pendingRecords: [EndedConnection] = []
     private var pendingHead = 0
+    /// The connections that ended since the last packet, swapped out of the tracker.
+    private var endedBatch: [EndedConnection] = []
     /// Connections still half-open when the input ended.
     private var halfOpenAtEnd = 0
     /// `--diagram`/`--ladder`: what the diagrams need, collected per packet (nil otherwise).
@@ -146,7 +148,15 @@ struct Session: ~Copyable {
     }
 
     private mutating func reportEnded() {
-        let ended = tracker.takeEnded()
+        var ended: [EndedConnection] = []
+        swap(&ended, &endedBatch)
+        tracker.takeEnded(into: &ended)
+        report(ended)
+        ended.removeAll(keepingCapacity: true)
+        swap(&ended, &endedBatch)
+    }
+
+    private mutating func report(_ ended: [EndedConnection]) {
         ladders?.ended(ended)
         for e in ended where e.reason == .endOfInput && e.connection.isHalfOpen { halfOpenAtEnd += 1 }
         if settings.noteNames { return }
