@@ -64,18 +64,18 @@ struct ClosedConnections {
     }
 
     /// The next held connection whose grace period ended before `time`.
+    @inline(__always)
     mutating func due(before time: Nanoseconds) -> (slot: Int32, number: Int)? {
-        guard pendingHead < pending.count, pending[pendingHead].2 < time else {
-            compact(&pending, &pendingHead)
-            return nil
-        }
+        guard pendingHead < pending.count, pending[pendingHead].2 < time else { return nil }
         let entry = pending[pendingHead]
         pendingHead += 1
+        compact(&pending, &pendingHead)
         return (entry.0, entry.1)
     }
 
-    mutating func remember(_ c: Connection, key: FlowKey) {
-        let d = key.digest
+    /// Keeps the record of a closed connection indexed by `digest`, its key's digest.
+    mutating func remember(_ c: borrowing Connection, digest d: UInt64) {
+        let key = FlowKey(c.client, c.server)
         let closedAt = c.closedAt ?? c.lastTime
         store(Record(number: c.number, closedAt: closedAt, clientISN: c.clientTrack.isn ?? 0,
                      hasClientISN: c.clientTrack.isn != nil, clientIsLow: c.client == key.low,
@@ -84,7 +84,9 @@ struct ClosedConnections {
     }
 
     /// Forgets records whose TIME_WAIT (2×MSL after closing) is over by `time`.
+    @inline(__always)
     mutating func forget(before time: Nanoseconds, twoMSL: Nanoseconds) {
+        guard expiryHead < expiry.count, expiry[expiryHead].2 &+ twoMSL < time else { return }
         while expiryHead < expiry.count, expiry[expiryHead].2 &+ twoMSL < time {
             let (d, number, _) = expiry[expiryHead]
             if record(d)?.number == number { remove(d) }

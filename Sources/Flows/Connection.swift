@@ -44,8 +44,19 @@ public struct Connection: Sendable {
     /// fresh model when it is not fed.
     public var zeek: ZeekConnection { zeekModel?.model ?? ZeekConnection() }
 
+    /// Whether `analysis` is fed and its notes reach the packet events.
+    public var analyzesSequences = true
+    /// Whether state changes are appended to `timeline`.
+    public var recordsTimeline = true
+
     /// Whether `zeek` is fed.
     public var zeekEnabled: Bool { zeekModel != nil }
+
+    /// Drops what the connection holds on the heap (a vacated flow-table slot).
+    mutating func releaseStorage() {
+        timeline = []
+        zeekModel = nil
+    }
 
     /// Starts feeding the Zeek model from the next segment on.
     public mutating func enableZeekModel(_ options: ZeekOptions) {
@@ -74,9 +85,10 @@ public struct Connection: Sendable {
 
     @inlinable public func role(of sender: Endpoint) -> Role { sender == client ? .client : .server }
 
+    @inline(__always)
     public func track(_ role: Role) -> EndpointTrack { role == .client ? clientTrack : serverTrack }
 
-    public var isClosed: Bool { closedAt != nil }
+    @inline(__always) public var isClosed: Bool { closedAt != nil }
 
     public var opening: Opening {
         if simultaneousOpen { return .simultaneous }
@@ -182,7 +194,7 @@ extension Connection {
             }
         }
         if wasClosed { w.notes.insert(.afterClose) }
-        analysis.analyze(s, sender: sender, into: &w)
+        if analyzesSequences { analysis.analyze(s, sender: sender, into: &w) }
         if closedAt == nil && Connection.isTerminal(clientTrack.state, serverTrack.state) && (before.0 != clientTrack.state || before.2 != serverTrack.state) {
             closedAt = s.time
         }
@@ -211,7 +223,7 @@ extension Connection {
             if certainty == .observed { update(role) { $0.certainty = .observed } }
             return
         }
-        if timeline.count < Connection.timelineLimit {
+        if recordsTimeline && timeline.count < Connection.timelineLimit {
             // One allocation for the usual dozen changes of a whole connection, not five.
             if timeline.isEmpty { timeline.reserveCapacity(12) }
             timeline.append(TimelineEntry(
@@ -391,6 +403,8 @@ extension Connection {
 
     /// FIN and acknowledgment-of-FIN transitions for both endpoints.
     mutating func applyClose(_ s: Segment, sender: Role, _ w: inout Work) {
+        // Until a FIN is seen nothing here applies: most segments of a connection stop here.
+        if !s.isFIN && clientTrack.finSequence == nil && serverTrack.finSequence == nil { return }
         let peerRole = sender.peer
         let ack = s.acknowledgment
 

@@ -10,23 +10,33 @@ public struct FlowKey: Hashable, Sendable {
         if b < a { low = b; high = a } else { low = a; high = b }
     }
 
-    /// A 64-bit digest of the 4-tuple: a fixed mix, so runs are reproducible, and one word for
-    /// the hasher instead of forty bytes.
-    @inlinable
-    public var digest: UInt64 {
-        @inline(__always) func mix(_ h: UInt64, _ v: UInt64) -> UInt64 {
-            var x = (h ^ v) &* 0x9e37_79b9_7f4a_7c15
+    /// A 64-bit digest of the 4-tuple under `seed`. The flow tables index connections by it
+    /// with open addressing, so it must not be predictable from the packets: the tracker draws
+    /// a random seed per run, and without it crafted 4-tuples could pile into one probe run
+    /// (hash flooding). Each endpoint is mixed with the seed and the two are added, so the
+    /// digest is the same in both directions and needs no ordering of the endpoints.
+    @inlinable @inline(__always)
+    public static func digest(_ a: Endpoint, _ b: Endpoint, seed: UInt64) -> UInt64 {
+        @inline(__always) func endpoint(_ e: Endpoint) -> UInt64 {
+            var x = (seed ^ e.address.low ^ UInt64(e.port) << 48) &* 0x9e37_79b9_7f4a_7c15
             x ^= x >> 32
-            x = x &* 0xd6e8_feb8_6659_fd93
-            return x ^ (x >> 29)
+            if e.address.isIPv6 {
+                x = (x ^ e.address.high) &* 0xc2b2_ae3d_27d4_eb4f
+                x ^= x >> 29
+            }
+            return x
         }
-        var h: UInt64 = low.address.isIPv6 ? 0x6a09_e667_f3bc_c908 : 0xbb67_ae85_84ca_a73b
-        h = mix(h, low.address.high)
-        h = mix(h, low.address.low)
-        h = mix(h, high.address.high)
-        h = mix(h, high.address.low)
-        return mix(h, UInt64(low.port) << 16 | UInt64(high.port))
+        var h = endpoint(a) &+ endpoint(b)
+        h = h &* 0xd6e8_feb8_6659_fd93
+        return h ^ (h >> 32)
     }
+
+    /// `digest(low, high, seed:)`.
+    @inlinable @inline(__always)
+    public func digest(seed: UInt64) -> UInt64 { FlowKey.digest(low, high, seed: seed) }
+
+    /// The digest under seed 0 (hashing, tests).
+    @inlinable public var digest: UInt64 { digest(seed: 0) }
 
     @inlinable
     public func hash(into hasher: inout Hasher) { hasher.combine(digest) }

@@ -26,16 +26,14 @@ struct FlowTable {
 
     var count: Int { index.count }
 
-    /// The connection between the key's endpoints, if tracked.
+    /// The connection between `a` and `b` (either way round), if tracked; `digest` is theirs.
     @inline(__always)
-    func slot(for key: FlowKey, digest: UInt64) -> Int32? {
+    func slot(between a: Endpoint, and b: Endpoint, digest: UInt64) -> Int32? {
         index.find(digest) { slot in
             let c = connections[Int(slot)]
-            return (c.client == key.low && c.server == key.high) || (c.client == key.high && c.server == key.low)
+            return (c.client == a && c.server == b) || (c.client == b && c.server == a)
         }
     }
-
-    func slot(for key: FlowKey) -> Int32? { slot(for: key, digest: key.digest) }
 
     mutating func insert(_ connection: Connection, digest: UInt64) -> Int32 {
         let slot: Int32
@@ -67,6 +65,19 @@ struct FlowTable {
         return taken
     }
 
+    /// Frees `slot` without moving its connection out; only the connection's heap storage is
+    /// released now, the rest is overwritten when the slot is reused.
+    mutating func discard(_ slot: Int32) {
+        unlink(slot)
+        index.remove(digests[Int(slot)], slot: slot)
+        connections[Int(slot)].releaseStorage()
+        occupied[Int(slot)] = false
+        freeSlots.append(slot)
+    }
+
+    /// The digest the connection in `slot` is indexed by.
+    func digest(_ slot: Int32) -> UInt64 { digests[Int(slot)] }
+
     /// What a free slot holds: no arrays, no heap.
     private static let vacant = Connection(number: 0, client: Endpoint(address: IPAddress(ipv4: 0), port: 0),
                                            server: Endpoint(address: IPAddress(ipv4: 0), port: 0),
@@ -86,8 +97,19 @@ struct FlowTable {
     @inline(__always)
     mutating func touch(_ slot: Int32) {
         guard slot != newest else { return }
-        unlink(slot)
-        link(slot)
+        // unlink + link over one buffer: one uniqueness check instead of one per write.
+        var newest = self.newest, oldest = self.oldest
+        links.withUnsafeMutableBufferPointer { links in
+            let l = links[Int(slot)]
+            if l.newer >= 0 { links[Int(l.newer)].older = l.older } else { newest = l.older }
+            if l.older >= 0 { links[Int(l.older)].newer = l.newer } else { oldest = l.newer }
+            links[Int(slot)] = Links(newer: -1, older: newest)
+            if newest >= 0 { links[Int(newest)].newer = slot }
+            newest = slot
+            if oldest < 0 { oldest = slot }
+        }
+        self.newest = newest
+        self.oldest = oldest
     }
 
     private mutating func link(_ slot: Int32) {

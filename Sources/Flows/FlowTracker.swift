@@ -19,6 +19,9 @@ public struct FlowTracker {
     public internal(set) var synFlood: SynFloodDetector
     /// Capture time of the latest segment.
     public private(set) var now: Nanoseconds = 0
+    /// Keys the flow-table digests (FlowKey.digest(seed:)): random per tracker, so no capture
+    /// can be crafted to collide in the tables.
+    let digestSeed = UInt64.random(in: 0 ... .max)
 
     public init(configuration: TrackerConfiguration = TrackerConfiguration()) {
         self.configuration = configuration
@@ -42,7 +45,7 @@ public struct FlowTracker {
 
     /// The live connection a pair of endpoints belongs to, if any.
     public func connection(between a: Endpoint, and b: Endpoint) -> Connection? {
-        table.slot(for: FlowKey(a, b)).map { table[$0] }
+        table.slot(between: a, and: b, digest: FlowKey.digest(a, b, seed: digestSeed)).map { table[$0] }
     }
 
     /// Applies one segment and says what it did.
@@ -50,9 +53,8 @@ public struct FlowTracker {
         expire(now: s.time)
         now = s.time
         if configuration.synFlood.isEnabled { synFlood.advance(to: s.time) }
-        let key = FlowKey(s.source, s.destination)
-        let digest = key.digest
-        if let slot = table.slot(for: key, digest: digest) {
+        let digest = FlowKey.digest(s.source, s.destination, seed: digestSeed)
+        if let slot = table.slot(between: s.source, and: s.destination, digest: digest) {
             if s.isConnectionRequest, let reason = reuseReason(table[slot], s) {
                 let old = table.remove(slot)
                 statistics.live -= 1
@@ -73,7 +75,7 @@ public struct FlowTracker {
         }
         if closed.count > 0 {
             if let record = closed.record(digest) {
-                let clientIsSender = (s.source == key.low) == record.clientIsLow
+                let clientIsSender = (s.source == FlowKey(s.source, s.destination).low) == record.clientIsLow
                 if s.isConnectionRequest && !(clientIsSender && record.hasClientISN && record.clientISN == s.sequence) {
                     closed.remove(digest)
                     let inTimeWait = record.clientState == .timeWait || record.serverState == .timeWait
@@ -143,6 +145,8 @@ public struct FlowTracker {
         c.reuse = reuse
         c.previousNumber = previous
         if configuration.zeekModel { c.enableZeekModel(configuration.zeek) }
+        c.analyzesSequences = configuration.sequenceAnalysis
+        c.recordsTimeline = configuration.timelines
         let sender = c.role(of: s.source)
         if midstream { c.assumeMidstream(first: s, sender: sender) }
         var event = c.apply(s, sender: sender)
@@ -199,9 +203,9 @@ public struct FlowTracker {
         // Closed connections past their grace period shrink to a record.
         while let (slot, number) = closed.due(before: now &- configuration.closedGrace) {
             guard table.isOccupied(slot), table[slot].number == number, table[slot].isClosed else { continue }
-            let c = table.remove(slot)
+            closed.remember(table[slot], digest: table.digest(slot))
+            table.discard(slot)
             statistics.live -= 1
-            closed.remember(c, key: FlowKey(c.client, c.server))
         }
         closed.forget(before: now, twoMSL: 2 * configuration.msl)
         while table.oldest >= 0 {

@@ -45,13 +45,13 @@ public struct Segment: Sendable, Equatable {
     @inlinable public var hasACK: Bool { flags.contains(.ack) }
 
     /// A SYN without ACK, RST or FIN: the only segment that opens a connection.
-    @inlinable public var isConnectionRequest: Bool {
+    @inlinable @inline(__always) public var isConnectionRequest: Bool {
         flags.contains(.syn) && !flags.contains(.ack) && !flags.contains(.rst) && !flags.contains(.fin)
     }
 
     /// Control bits some state accepts: not SYN with FIN or RST, and at least one of
     /// SYN, RST, ACK (a segment with none of them is a probe: null, FIN or Xmas scans).
-    @inlinable public var hasValidControlBits: Bool {
+    @inlinable @inline(__always) public var hasValidControlBits: Bool {
         if flags.contains(.syn) && (flags.contains(.fin) || flags.contains(.rst)) { return false }
         return flags.contains(.syn) || flags.contains(.rst) || flags.contains(.ack)
     }

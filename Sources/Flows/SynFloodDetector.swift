@@ -141,7 +141,11 @@ public struct SynFloodDetector: Sendable {
     /// Start of window 0; nil before the first attempt.
     private var origin: Nanoseconds? = nil
     /// The oldest window not yet judged.
-    private var pending: Int64 = 0
+    private var pending: Int64 = 0 {
+        didSet { nextJudgement = .min }
+    }
+    /// `judgement(pending)` once known; `.min` makes `advance` look again.
+    private var nextJudgement: Nanoseconds = .min
     /// Records raised since the last `takeAlerts()`.
     public private(set) var alerts: [SynFloodAlert] = []
     /// Attempts not counted because `maxTargets` endpoints were already followed.
@@ -178,7 +182,14 @@ public struct SynFloodDetector: Sendable {
     }
 
     /// Judges every window whose grace period is over at `now`.
+    @inline(__always)
     public mutating func advance(to now: Nanoseconds) {
+        // Called for every packet: one comparison until the next window is due.
+        guard now >= nextJudgement else { return }
+        advanceWindows(to: now)
+    }
+
+    private mutating func advanceWindows(to now: Nanoseconds) {
         guard configuration.isEnabled, origin != nil else { return }
         while now >= judgement(pending) {
             if touched.0.isEmpty && touched.1.isEmpty && alerting.isEmpty {
@@ -189,6 +200,7 @@ public struct SynFloodDetector: Sendable {
             judge(pending, at: now, incomplete: false)
             pending &+= 1
         }
+        nextJudgement = judgement(pending)
     }
 
     /// Judges the windows still open at the end of the input, then closes any alert still on.
@@ -317,25 +329,29 @@ public struct SynFloodDetector: Sendable {
             hitterCount.append(contentsOf: repeatElement(0, count: 2 * SynFloodDetector.heavyHitters))
             hitterError.append(contentsOf: repeatElement(0, count: 2 * SynFloodDetector.heavyHitters))
         }
-        index.insert(SynFloodDetector.targetDigest(target), slot: slot)
+        index.insert(targetDigest(target), slot: slot)
         return slot
     }
 
     private func find(_ target: Endpoint) -> Int32? {
-        index.find(SynFloodDetector.targetDigest(target)) { targets[Int($0)].endpoint == target }
+        index.find(targetDigest(target)) { targets[Int($0)].endpoint == target }
     }
 
     private mutating func release(_ slot: Int32) {
         let target = targets[Int(slot)].endpoint
         guard find(target) == slot else { return }
-        index.remove(SynFloodDetector.targetDigest(target), slot: slot)
+        index.remove(targetDigest(target), slot: slot)
         freeSlots.append(slot)
     }
 
-    /// A fixed 64-bit mix of the endpoint, so a lookup costs no hasher.
-    static func targetDigest(_ e: Endpoint) -> UInt64 {
-        var x = hash(e.address) ^ (UInt64(e.port) &* 0xD6E8_FEB8_6659_FD93)
-        x = (x ^ (x >> 32)) &* 0x9E37_79B9_7F4A_7C15
+    /// Keys `targetDigest`: random per detector, so crafted targets cannot collide in the index.
+    private let digestSeed = UInt64.random(in: 0 ... .max)
+
+    /// A seeded 64-bit mix of the endpoint, so a lookup costs no hasher.
+    private func targetDigest(_ e: Endpoint) -> UInt64 {
+        var x = (digestSeed ^ e.address.low) &* 0x9E37_79B9_7F4A_7C15
+        x = (x ^ (x >> 32) ^ e.address.high) &* 0xD6E8_FEB8_6659_FD93
+        x = (x ^ (x >> 32) ^ UInt64(e.port)) &* 0x9E37_79B9_7F4A_7C15
         return x ^ (x >> 29)
     }
 

@@ -10,6 +10,11 @@ public struct TrackerConfiguration: Sendable {
     public var zeek = ZeekOptions()
     /// Feed the Zeek model (conn_state, history, sizes); only JSON and conn.log output read it.
     public var zeekModel = true
+    /// Run the per-packet sequence analysis (retransmissions, duplicate ACKs, keepalives...);
+    /// off when no output reads packet notes, such as a text summary.
+    public var sequenceAnalysis = true
+    /// Record each connection's state timeline; off when no output prints timelines.
+    public var timelines = true
     /// SYN flood detection thresholds (SynFloodDetector.swift).
     public var synFlood = SynFloodConfiguration()
 

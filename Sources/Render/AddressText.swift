@@ -6,15 +6,8 @@ extension OutputBuffer {
         if a.isIPv6 { appendIPv6(high: a.high, low: a.low) } else { appendIPv4(a.ipv4) }
     }
 
-    public mutating func appendIPv4(_ v: UInt32) {
-        append(decimal: UInt64(v >> 24))
-        append(UInt8(ascii: "."))
-        append(decimal: UInt64(v >> 16 & 0xff))
-        append(UInt8(ascii: "."))
-        append(decimal: UInt64(v >> 8 & 0xff))
-        append(UInt8(ascii: "."))
-        append(decimal: UInt64(v & 0xff))
-    }
+    @inline(__always)
+    public mutating func appendIPv4(_ v: UInt32) { append(dottedQuad: v) }
 
     /// The longest run (first on a tie) of two or more zero words becomes `::`; an address that
     /// is IPv4-compatible or IPv4-mapped ends in a dotted quad.

@@ -88,7 +88,12 @@ public enum ConnectionText {
 
     /// One line: how it opened and closed, RTT, duration, packets and bytes each way, final states.
     public static func writeSummary(_ ended: EndedConnection, prefix: StaticString = "", into out: inout OutputBuffer) {
-        let c = ended.connection
+        writeSummary(ended.connection, reason: ended.reason, time: ended.time, prefix: prefix, into: &out)
+    }
+
+    // Borrowed, so a kilobyte-sized connection is not copied per summary line.
+    private static func writeSummary(_ c: borrowing Connection, reason: EndReason, time: Nanoseconds,
+                                     prefix: StaticString, into out: inout OutputBuffer) {
         out.append(prefix)
         out.append("#")
         out.append(decimal: c.number)
@@ -109,7 +114,7 @@ public enum ConnectionText {
         }
         out.append("; closed ")
         let closing = c.closing
-        switch (closing, ended.reason) {
+        switch (closing, reason) {
         case (.open, .idle): out.append("never (idle timeout)")
         case (.open, .evicted): out.append("never (evicted: flow table full)")
         case (.open, .superseded): out.append("never (superseded by a new connection)")
@@ -139,9 +144,9 @@ public enum ConnectionText {
         out.append(", server ")
         out.append(c.serverTrack.state.name)
         if c.halfCloseData { out.append("; half-close with data") }
-        if ended.reason == .endOfInput && c.isHalfOpen, let syn = c.synTime {
+        if reason == .endOfInput && c.isHalfOpen, let syn = c.synTime {
             out.append(c.synAckTime == nil ? "; half-open (no SYN-ACK) at end of capture, age " : "; half-open (SYN-ACK sent, no ACK) at end of capture, age ")
-            appendSeconds(Swift.max(0, ended.time - syn), &out)
+            appendSeconds(Swift.max(0, time - syn), &out)
             out.append(" s")
         }
         out.append(UInt8(ascii: "\n"))

@@ -82,6 +82,31 @@ public struct OutputBuffer: ~Copyable {
         count &+= n
     }
 
+    /// Appends an IPv4 address as a dotted quad: one capacity check, digits written directly
+    /// (two addresses on every packet line).
+    public mutating func append(dottedQuad v: UInt32) {
+        reserve(15)
+        var at = count
+        for shift in stride(from: 24 as UInt32, through: 0, by: -8) {
+            let octet = v >> shift & 0xff
+            if octet >= 100 {
+                storage[at] = UInt8(truncatingIfNeeded: octet / 100) &+ 48
+                storage[at &+ 1] = UInt8(truncatingIfNeeded: octet / 10 % 10) &+ 48
+                at &+= 2
+            } else if octet >= 10 {
+                storage[at] = UInt8(truncatingIfNeeded: octet / 10) &+ 48
+                at &+= 1
+            }
+            storage[at] = UInt8(truncatingIfNeeded: octet % 10) &+ 48
+            at &+= 1
+            if shift != 0 {
+                storage[at] = UInt8(ascii: ".")
+                at &+= 1
+            }
+        }
+        count = at
+    }
+
     /// Appends `value` in decimal.
     @inline(__always)
     public mutating func append(decimal value: UInt64) {

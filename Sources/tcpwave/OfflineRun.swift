@@ -1,4 +1,5 @@
 import Capture
+import Dispatch
 import Flows
 import Render
 import Wire
@@ -36,6 +37,13 @@ struct OfflineRun {
         inform("reading from file \(path), link-type \(source.linkTypeText), snapshot length \(source.snapshotLength)")
         var session = Session(settings: settings, linkType: source.linkType, sourceName: displayName, lineBuffered: lineBuffered)
         var status: Int32 = 0
+        if !session.needsPacketBytes {
+            status = runPipelined(&session, PacketReader(source: source, writer: writer, decoder: decoder,
+                                                        limit: settings.packetLimit, verifyChecksums: settings.verifyChecksums))
+            session.finish()
+            if session.diagramFailed { status = 1 }
+            return status
+        }
         reading: while true {
             if let limit = settings.packetLimit, session.counts.read >= limit { break }
             switch source.next() {
@@ -56,5 +64,82 @@ struct OfflineRun {
         session.finish()
         if session.diagramFailed { status = 1 }
         return status
+    }
+
+    /// Reading and decoding on a second thread, tracking and writing on this one: when no output
+    /// needs the packet bytes, only decoded values cross, in batches (PacketPipe.swift).
+    private func runPipelined(_ session: inout Session, _ reader: PacketReader) -> Int32 {
+        let pipe = PacketPipe<DecodedBatch>(batches: 4)
+        let finished = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            reader.run(into: pipe)
+            finished.signal()
+        }
+        var status: Int32 = 0
+        while true {
+            let batch = pipe.batchToDrain()
+            let last = session.handle(batch.pointee)
+            pipe.recycle()
+            if last == .readFailure {
+                session.flushOutput()
+                diagnose("\(displayName): packet \(session.counts.read + 1): \(reader.failure ?? "read error")")
+                status = 1
+            }
+            if last != nil { break }
+        }
+        // The reader has sent its last batch; wait until it lets go of the capture handle.
+        finished.wait()
+        return status
+    }
+}
+
+/// The reader thread of a pipelined run: libpcap, the `-w` copy and decoding, batch by batch.
+final class PacketReader: @unchecked Sendable {
+    // @unchecked: handed to the reader thread, which alone uses it until `run` returns.
+    private let source: CaptureSource
+    private let writer: CaptureWriter?
+    private let decoder: FrameDecoder
+    private let limit: Int?
+    private let verifyChecksums: Bool
+    /// The read error that ended the input, phrased for the user; set before `.readFailure` is sent.
+    private(set) var failure: String? = nil
+
+    init(source: CaptureSource, writer: CaptureWriter?, decoder: FrameDecoder, limit: Int?, verifyChecksums: Bool) {
+        self.source = source
+        self.writer = writer
+        self.decoder = decoder
+        self.limit = limit
+        self.verifyChecksums = verifyChecksums
+    }
+
+    func run(into pipe: PacketPipe<DecodedBatch>) {
+        var number = 0
+        var batch = pipe.batchToFill()
+        reading: while true {
+            if let limit, number >= limit {
+                batch.pointee.append(.end)
+                break
+            }
+            switch source.next() {
+            case .packet(let record):
+                writer?.write(record)
+                number += 1
+                batch.pointee.append(record, number: number, decoder: decoder, verifyChecksums: verifyChecksums)
+            case .timeout:
+                continue
+            case .end:
+                batch.pointee.append(.end)
+                break reading
+            case .failure(let message):
+                failure = CaptureSource.describeReadFailure(message)
+                batch.pointee.append(.readFailure)
+                break reading
+            }
+            if batch.pointee.isFull {
+                pipe.send()
+                batch = pipe.batchToFill()
+            }
+        }
+        pipe.send()
     }
 }

@@ -28,6 +28,9 @@ struct Session: ~Copyable {
     private var ladders: LadderRecorder?
     /// `--explain`: the sentences after each annotated line.
     private let explainer: Explainer?
+    /// tcpdump-style text lines for packets, and JSON packet records.
+    private let printing: Bool
+    private let jsonPackets: Bool
     /// A diagram could not be written, or the `--flow` asked for never appeared.
     private(set) var diagramFailed = false
 
@@ -39,29 +42,99 @@ struct Session: ~Copyable {
         self.out = OutputBuffer(fileDescriptor: 1, lineBuffered: lineBuffered)
         self.ladders = settings.diagram.map { LadderRecorder(selected: $0.flow) }
         self.explainer = settings.explain.map { Explainer(language: $0, msl: settings.tracker.msl) }
+        self.printing = settings.output != .summary && !settings.noteNames && settings.format == .text && settings.diagram?.ladder != true
+        self.jsonPackets = settings.format == .json && settings.output != .summary
         if settings.format == .connLog(.tsv) { ConnLog.writeHeader(opened: time(nil), into: &out) }
+    }
+
+    /// Whether some output reads a packet beyond what `DecodedPacket` carries. When not, a file
+    /// is read and decoded on another thread (OfflineRun) and handed over in `DecodedBatch`es.
+    var needsPacketBytes: Bool {
+        printing || jsonPackets || settings.noteNames || ladders != nil || explainer != nil
+    }
+
+    /// The tracker's view of a TCP packet whose header length is valid.
+    static func segment(_ view: TCPSegmentView, _ record: PacketRecord, number: Int, verifyChecksums: Bool) -> Segment {
+        // The tracker reads options only on SYNs (window scale); other segments skip parsing.
+        let options = view.tcp.flags.contains(.syn) ? TCPOptionSummary(record.bytes, tcp: view.tcp) : TCPOptionSummary()
+        var segment = Segment(view, options: options, time: record.time, packetNumber: number)
+        segment.truncatedPayload = view.tcp.offset + view.segmentLength > record.bytes.count
+        if verifyChecksums { segment.checksum = SegmentChecksum.verdict(view, record.bytes) }
+        return segment
+    }
+
+    /// The packets of a batch decoded on the reader thread (only when `needsPacketBytes` is
+    /// false); returns `.end` or `.readFailure` when the batch ends the input, else nil.
+    mutating func handle(_ batch: borrowing DecodedBatch) -> DecodedBatch.Kind? {
+        var nextSegment = 0, nextTime = 0, nextError = 0
+        for kind in batch.kinds {
+            switch kind {
+            case .segment:
+                counts.read += 1
+                counts.tcp += 1
+                _ = track(batch.segments[nextSegment])
+                nextSegment += 1
+                afterTCP()
+            case .badTCPHeader:
+                counts.read += 1
+                counts.tcp += 1
+                badTCPHeader(batch.badHeaderTimes[nextTime])
+                nextTime += 1
+                afterTCP()
+            case .truncatedTCP:
+                counts.read += 1
+                counts.tcp += 1
+                counts.truncatedTCP += 1
+            case .other:
+                counts.read += 1
+                counts.other += 1
+            case .malformed:
+                counts.read += 1
+                malformed(batch.errors[nextError])
+                nextError += 1
+            case .end, .readFailure:
+                return kind
+            }
+        }
+        return nil
+    }
+
+    private mutating func track(_ segment: borrowing Segment) -> PacketEvent {
+        // Before the tracker expires anything, so a held record still finds its connection.
+        if pendingHead < pendingRecords.count { flushPendingRecords(now: segment.time) }
+        let event = tracker.process(segment)
+        ladders?.record(segment, event)
+        return event
+    }
+
+    private mutating func badTCPHeader(_ time: Nanoseconds) {
+        if pendingHead < pendingRecords.count { flushPendingRecords(now: time) }
+        counts.truncatedTCP += 1
+    }
+
+    private mutating func afterTCP() {
+        if tracker.hasEnded { reportEnded() }
+        if tracker.hasAlerts { reportAlerts() }
+    }
+
+    private mutating func malformed(_ error: DecodeError) {
+        counts.malformed += 1
+        out.flush()
+        diagnose("\(sourceName): packet \(counts.read): \(error)")
     }
 
     mutating func handle(_ record: PacketRecord, decoder: FrameDecoder) {
         counts.read += 1
         let number = counts.read
         let bytes = record.bytes
-        let printing = settings.output != .summary && !settings.noteNames && settings.format == .text && settings.diagram?.ladder != true
-        let jsonPackets = settings.format == .json && settings.output != .summary
         switch decoder.decode(bytes, wireLength: record.wireLength) {
         case .tcp(let view):
             counts.tcp += 1
-            // Before the tracker expires anything, so a held record still finds its connection.
-            if pendingHead < pendingRecords.count { flushPendingRecords(now: record.time) }
             var event: PacketEvent? = nil
             if view.hasValidHeaderLength {
-                var segment = Segment(view, options: TCPOptionSummary(bytes, tcp: view.tcp), time: record.time, packetNumber: number)
-                segment.truncatedPayload = view.tcp.offset + view.segmentLength > bytes.count
-                if settings.verifyChecksums { segment.checksum = SegmentChecksum.verdict(view, bytes) }
-                event = tracker.process(segment)
-                if let event { ladders?.record(segment, event) }
+                event = track(Session.segment(view, record, number: number, verifyChecksums: settings.verifyChecksums))
             } else {
-                counts.truncatedTCP += 1
+                badTCPHeader(record.time)
             }
             if settings.noteNames, let event { writeNoteNames(number, event) }
             if jsonPackets {
@@ -78,8 +151,7 @@ struct Session: ~Copyable {
                 }
                 out.endLine()
             }
-            if tracker.hasEnded { reportEnded() }
-            if tracker.hasAlerts { reportAlerts() }
+            afterTCP()
         case let .truncatedTCP(network, offset, length):
             counts.tcp += 1
             counts.truncatedTCP += 1
@@ -99,10 +171,8 @@ struct Session: ~Copyable {
             counts.other += 1
             printer.skip(seconds: record.seconds, fraction: record.fraction)
         case .malformed(let error):
-            counts.malformed += 1
             printer.skip(seconds: record.seconds, fraction: record.fraction)
-            out.flush()
-            diagnose("\(sourceName): packet \(number): \(error)")
+            malformed(error)
         }
     }
 
@@ -158,7 +228,7 @@ struct Session: ~Copyable {
 
     private mutating func report(_ ended: [EndedConnection]) {
         ladders?.ended(ended)
-        for e in ended where e.reason == .endOfInput && e.connection.isHalfOpen { halfOpenAtEnd += 1 }
+        for i in ended.indices where ended[i].reason == .endOfInput && ended[i].connection.isHalfOpen { halfOpenAtEnd += 1 }
         if settings.noteNames { return }
         switch settings.format {
         case .text:
@@ -174,9 +244,9 @@ struct Session: ~Copyable {
         case .lines:
             return
         case .linesAndTimelines:
-            for e in ended { ConnectionText.writeTimeline(e, msl: settings.tracker.msl, into: &out) }
+            for i in ended.indices { ConnectionText.writeTimeline(ended[i], msl: settings.tracker.msl, into: &out) }
         case .summary:
-            for e in ended { ConnectionText.writeSummary(e, into: &out) }
+            for i in ended.indices { ConnectionText.writeSummary(ended[i], into: &out) }
         }
         out.endLine()
     }

@@ -233,6 +233,13 @@ struct TCPWave: ParsableCommand {
                                    noteNames: noteNames)
         configureMachineOutput(&settings)
         try configureDiagrams(&settings)
+        // Work no chosen output reads is not done: packet notes feed only per-packet output,
+        // timelines only --timeline (text or JSON).
+        if settings.output == .summary && settings.format == .text && settings.diagram == nil
+            && !settings.noteNames && settings.explain == nil {
+            settings.tracker.sequenceAnalysis = false
+        }
+        if settings.output != .linesAndTimelines { settings.tracker.timelines = false }
         let status: Int32
         if let interface {
             var live = LiveOptions()
