@@ -83,6 +83,13 @@ struct ClosedConnections {
         expiry.append((d, c.number, closedAt))
     }
 
+    /// Until when neither `due(before: time - grace)` nor `forget(before: time, ...)` has anything.
+    func quietUntil(grace: Nanoseconds, twoMSL: Nanoseconds) -> Nanoseconds {
+        let held = pendingHead < pending.count ? pending[pendingHead].2 &+ grace : .max
+        let records = expiryHead < expiry.count ? expiry[expiryHead].2 &+ twoMSL : .max
+        return Swift.min(held, records)
+    }
+
     /// Forgets records whose TIME_WAIT (2×MSL after closing) is over by `time`.
     @inline(__always)
     mutating func forget(before time: Nanoseconds, twoMSL: Nanoseconds) {

@@ -33,21 +33,21 @@ public struct Connection: Sendable {
     public var closedAt: Nanoseconds? = nil
     /// The timeline was handed out (the connection may still see stray packets).
     public var reported = false
-    /// Per-direction sequence analysis: retransmissions, duplicate ACKs, keepalives, windows.
-    public var analysis = SequenceAnalysis()
     /// Zeek's model of this connection, on the heap and only when some output reads it (JSON,
     /// conn.log): it is half a kilobyte and a tenth of the per-packet cost. Copy-on-write, so a
     /// reported copy of the connection keeps the model as it was.
     private var zeekModel: ZeekModelBox? = nil
-
-    /// Zeek's view of this connection: conn_state, history, sizes (ZeekConnection.swift); a
-    /// fresh model when it is not fed.
-    public var zeek: ZeekConnection { zeekModel?.model ?? ZeekConnection() }
-
     /// Whether `analysis` is fed and its notes reach the packet events.
     public var analyzesSequences = true
     /// Whether state changes are appended to `timeline`.
     public var recordsTimeline = true
+    /// Per-direction sequence analysis: retransmissions, duplicate ACKs, keepalives, windows.
+    /// Last: the fields every packet touches stay together in the first cache lines.
+    public var analysis = SequenceAnalysis()
+
+    /// Zeek's view of this connection: conn_state, history, sizes (ZeekConnection.swift); a
+    /// fresh model when it is not fed.
+    public var zeek: ZeekConnection { zeekModel?.model ?? ZeekConnection() }
 
     /// Whether `zeek` is fed.
     public var zeekEnabled: Bool { zeekModel != nil }

@@ -19,6 +19,11 @@ public struct FlowTracker {
     public internal(set) var synFlood: SynFloodDetector
     /// Capture time of the latest segment.
     public private(set) var now: Nanoseconds = 0
+    /// Nothing expires at or before this time: the earliest of the next grace period, TIME_WAIT
+    /// record and least-recently-active deadline, as `expire` last found them. Anything that
+    /// could bring one earlier (a close, a new or removed connection, activity of the least
+    /// recently active one) resets it to `.min`.
+    private var quietUntil: Nanoseconds = .min
     /// Keys the flow-table digests (FlowKey.digest(seed:)): random per tracker, so no capture
     /// can be crafted to collide in the tables.
     let digestSeed = UInt64.random(in: 0 ... .max)
@@ -54,40 +59,53 @@ public struct FlowTracker {
         now = s.time
         if configuration.synFlood.isEnabled { synFlood.advance(to: s.time) }
         let digest = FlowKey.digest(s.source, s.destination, seed: digestSeed)
-        if let slot = table.slot(between: s.source, and: s.destination, digest: digest) {
-            if s.isConnectionRequest, let reason = reuseReason(table[slot], s) {
-                let old = table.remove(slot)
-                statistics.live -= 1
-                if !old.reported { report(old, .superseded) }
-                floodSuperseded(old)
-                var event = start(s, digest: digest, reuse: reason, previous: old.number)
+        guard let slot = table.slot(between: s.source, and: s.destination, digest: digest) else {
+            return processUntracked(s, digest: digest)
+        }
+        if s.isConnectionRequest, let reason = reuseReason(table[slot], s) {
+            return restart(slot, s, digest: digest, reason: reason)
+        }
+        if slot == table.oldest { quietUntil = .min }
+        table.touch(slot)
+        let mark = configuration.synFlood.isEnabled ? AttemptMark(table[slot]) : nil
+        let event = table[slot].apply(s, sender: table[slot].role(of: s.source))
+        if let mark, mark.open { floodObserve(mark, slot: slot) }
+        if table[slot].isClosed && !table[slot].reported { reportClosed(slot) }
+        return event
+    }
+
+    /// A SYN that starts a new incarnation on the 4-tuple of the connection in `slot`.
+    @inline(never)
+    private mutating func restart(_ slot: Int32, _ s: Segment, digest: UInt64, reason: ReuseReason) -> PacketEvent {
+        let old = table.remove(slot)
+        quietUntil = .min
+        statistics.live -= 1
+        if !old.reported { report(old, .superseded) }
+        floodSuperseded(old)
+        var event = start(s, digest: digest, reuse: reason, previous: old.number)
+        event.notes.insert(.portReuse)
+        event.reuse = reason
+        event.previousFlow = old.number
+        return event
+    }
+
+    /// A segment of no tracked connection: after a compacted close, or the first of a new one.
+    /// Out of line, so the common path of `process` stays small.
+    @inline(never)
+    private mutating func processUntracked(_ s: Segment, digest: UInt64) -> PacketEvent {
+        if closed.count > 0, let record = closed.record(digest) {
+            let clientIsSender = (s.source == FlowKey(s.source, s.destination).low) == record.clientIsLow
+            if s.isConnectionRequest && !(clientIsSender && record.hasClientISN && record.clientISN == s.sequence) {
+                closed.remove(digest)
+                let inTimeWait = record.clientState == .timeWait || record.serverState == .timeWait
+                let reason: ReuseReason = inTimeWait && s.time < record.closedAt &+ 2 * configuration.msl ? .duringTimeWait : .afterClose
+                var event = start(s, digest: digest, reuse: reason, previous: record.number)
                 event.notes.insert(.portReuse)
                 event.reuse = reason
-                event.previousFlow = old.number
+                event.previousFlow = record.number
                 return event
             }
-            table.touch(slot)
-            let mark = configuration.synFlood.isEnabled ? AttemptMark(table[slot]) : nil
-            let event = table[slot].apply(s, sender: table[slot].role(of: s.source))
-            if let mark, mark.open { floodObserve(mark, slot: slot) }
-            if table[slot].isClosed && !table[slot].reported { reportClosed(slot) }
-            return event
-        }
-        if closed.count > 0 {
-            if let record = closed.record(digest) {
-                let clientIsSender = (s.source == FlowKey(s.source, s.destination).low) == record.clientIsLow
-                if s.isConnectionRequest && !(clientIsSender && record.hasClientISN && record.clientISN == s.sequence) {
-                    closed.remove(digest)
-                    let inTimeWait = record.clientState == .timeWait || record.serverState == .timeWait
-                    let reason: ReuseReason = inTimeWait && s.time < record.closedAt &+ 2 * configuration.msl ? .duringTimeWait : .afterClose
-                    var event = start(s, digest: digest, reuse: reason, previous: record.number)
-                    event.notes.insert(.portReuse)
-                    event.reuse = reason
-                    event.previousFlow = record.number
-                    return event
-                }
-                return FlowTracker.afterClose(record, s, sender: clientIsSender ? .client : .server)
-            }
+            return FlowTracker.afterClose(record, s, sender: clientIsSender ? .client : .server)
         }
         return start(s, digest: digest, reuse: nil, previous: nil)
     }
@@ -122,6 +140,7 @@ public struct FlowTracker {
         let end = Swift.min(order.count, finishIndex + Swift.max(1, batch))
         while finishIndex < end {
             let c = table.remove(order[finishIndex])
+            quietUntil = .min
             finishIndex += 1
             statistics.live -= 1
             // Closed ones were reported when they closed; the rest end here.
@@ -133,6 +152,7 @@ public struct FlowTracker {
     private mutating func start(_ s: Segment, digest: UInt64, reuse: ReuseReason?, previous: Int?) -> PacketEvent {
         if table.count >= configuration.maxConnections, table.oldest >= 0 {
             let victim = table.remove(table.oldest)
+            quietUntil = .min
             statistics.live -= 1
             statistics.evicted += 1
             if !victim.reported { report(victim, .evicted) }
@@ -153,6 +173,7 @@ public struct FlowTracker {
         if midstream { event.notes.insert(.midstream) } else { floodAttempt(c, s) }
         let closes = c.isClosed
         let slot = table.insert(c, digest: digest)
+        quietUntil = .min
         statistics.connections += 1
         statistics.live += 1
         statistics.peakLive = Swift.max(statistics.peakLive, statistics.live)
@@ -190,6 +211,7 @@ public struct FlowTracker {
         statistics.closed += 1
         ended.append(EndedConnection(connection: table[slot], reason: .closed, time: now))
         closed.schedule(slot: slot, number: table[slot].number, at: table[slot].closedAt ?? now)
+        quietUntil = .min
     }
 
     private mutating func report(_ c: consuming Connection, _ reason: EndReason) {
@@ -200,6 +222,8 @@ public struct FlowTracker {
     /// Forgets the least recently active connections whose time is up: TIME_WAIT over for a
     /// closed one, the idle timeout for any other.
     private mutating func expire(now: Nanoseconds) {
+        // Most packets: nothing can be due yet.
+        guard now > quietUntil else { return }
         // Closed connections past their grace period shrink to a record.
         while let (slot, number) = closed.due(before: now &- configuration.closedGrace) {
             guard table.isOccupied(slot), table[slot].number == number, table[slot].isClosed else { continue }
@@ -208,12 +232,7 @@ public struct FlowTracker {
             statistics.live -= 1
         }
         closed.forget(before: now, twoMSL: 2 * configuration.msl)
-        while table.oldest >= 0 {
-            let msl = configuration.msl, idle = configuration.idleTimeout
-            let c = table.oldest
-            let deadline = table[c].isClosed ? Swift.max(table[c].lastTime, table[c].closedAt ?? table[c].lastTime) &+ 2 * msl
-                : table[c].lastTime &+ idle
-            guard now > deadline else { return }
+        while table.oldest >= 0 && now > deadline(table.oldest) {
             let gone = table.remove(table.oldest)
             statistics.live -= 1
             if !gone.reported {
@@ -221,5 +240,14 @@ public struct FlowTracker {
                 report(gone, .idle)
             }
         }
+        quietUntil = Swift.min(closed.quietUntil(grace: configuration.closedGrace, twoMSL: 2 * configuration.msl),
+                               table.oldest >= 0 ? deadline(table.oldest) : .max)
+    }
+
+    /// When the connection in `slot` is forgotten if it stays the least recently active.
+    private func deadline(_ slot: Int32) -> Nanoseconds {
+        table[slot].isClosed
+            ? Swift.max(table[slot].lastTime, table[slot].closedAt ?? table[slot].lastTime) &+ 2 * configuration.msl
+            : table[slot].lastTime &+ configuration.idleTimeout
     }
 }

@@ -22,7 +22,7 @@ public enum ConnectionText {
         let v = ns.magnitude
         out.append(decimal: v / 1_000_000_000)
         out.append(UInt8(ascii: "."))
-        out.append(decimal: Int(v % 1_000_000_000 / 1000), zeroPadded: 6)
+        out.append(decimal: v % 1_000_000_000 / 1000, width: 6)
     }
 
     /// The state-change table of one connection, then its summary line.

@@ -78,7 +78,23 @@ public struct OutputBuffer: ~Copyable {
     private mutating func append(raw source: UnsafePointer<UInt8>?, _ n: Int) {
         guard n > 0, let source else { return }
         reserve(n)
-        (storage + count).update(from: source, count: n)
+        let to = UnsafeMutableRawPointer(storage + count), from = UnsafeRawPointer(source)
+        // Most pieces are short literals: two overlapping word copies instead of a memmove call.
+        if n >= 8 && n <= 16 {
+            let head = from.loadUnaligned(as: UInt64.self)
+            let tail = from.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+            to.storeBytes(of: head, as: UInt64.self)
+            to.storeBytes(of: tail, toByteOffset: n &- 8, as: UInt64.self)
+        } else if n >= 4 && n < 8 {
+            let head = from.loadUnaligned(as: UInt32.self)
+            let tail = from.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)
+            to.storeBytes(of: head, as: UInt32.self)
+            to.storeBytes(of: tail, toByteOffset: n &- 4, as: UInt32.self)
+        } else if n < 4 {
+            for i in 0..<n { to.storeBytes(of: from.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self) }
+        } else {
+            to.copyMemory(from: from, byteCount: n)
+        }
         count &+= n
     }
 
@@ -86,25 +102,51 @@ public struct OutputBuffer: ~Copyable {
     /// (two addresses on every packet line).
     public mutating func append(dottedQuad v: UInt32) {
         reserve(15)
-        var at = count
-        for shift in stride(from: 24 as UInt32, through: 0, by: -8) {
-            let octet = v >> shift & 0xff
-            if octet >= 100 {
-                storage[at] = UInt8(truncatingIfNeeded: octet / 100) &+ 48
-                storage[at &+ 1] = UInt8(truncatingIfNeeded: octet / 10 % 10) &+ 48
-                at &+= 2
-            } else if octet >= 10 {
-                storage[at] = UInt8(truncatingIfNeeded: octet / 10) &+ 48
-                at &+= 1
-            }
-            storage[at] = UInt8(truncatingIfNeeded: octet % 10) &+ 48
-            at &+= 1
-            if shift != 0 {
-                storage[at] = UInt8(ascii: ".")
-                at &+= 1
-            }
+        let p = storage + count
+        var n = OutputBuffer.octet(v >> 24, p)
+        p[n] = UInt8(ascii: "."); n &+= 1
+        n &+= OutputBuffer.octet(v >> 16 & 0xff, p + n)
+        p[n] = UInt8(ascii: "."); n &+= 1
+        n &+= OutputBuffer.octet(v >> 8 & 0xff, p + n)
+        p[n] = UInt8(ascii: "."); n &+= 1
+        n &+= OutputBuffer.octet(v & 0xff, p + n)
+        count &+= n
+    }
+
+    /// Writes 0...255 in decimal at `p`; returns the digits written.
+    @inline(__always)
+    private static func octet(_ o: UInt32, _ p: UnsafeMutablePointer<UInt8>) -> Int {
+        if o >= 100 {
+            p[0] = UInt8(truncatingIfNeeded: o / 100) &+ 48
+            p[1] = UInt8(truncatingIfNeeded: o / 10 % 10) &+ 48
+            p[2] = UInt8(truncatingIfNeeded: o % 10) &+ 48
+            return 3
         }
-        count = at
+        if o >= 10 {
+            p[0] = UInt8(truncatingIfNeeded: o / 10) &+ 48
+            p[1] = UInt8(truncatingIfNeeded: o % 10) &+ 48
+            return 2
+        }
+        p[0] = UInt8(truncatingIfNeeded: o) &+ 48
+        return 1
+    }
+
+    /// Appends `value` in decimal with exactly `width` digits (zero-padded) when it fits, as
+    /// printf's `%0*u` does; a wider value is written whole. One capacity check.
+    @inline(__always)
+    public mutating func append(decimal value: UInt64, width: Int) {
+        var limit: UInt64 = 1
+        for _ in 0..<width { limit &*= 10 }
+        guard width > 0, width <= 19, value < limit else { append(decimal: value); return }
+        reserve(width)
+        var v = value
+        var at = count &+ width
+        while at > count {
+            at &-= 1
+            storage[at] = UInt8(truncatingIfNeeded: v % 10) &+ 48
+            v /= 10
+        }
+        count &+= width
     }
 
     /// Appends `value` in decimal.
@@ -138,19 +180,10 @@ public struct OutputBuffer: ~Copyable {
     @inline(__always)
     public mutating func append(decimal value: UInt32) { append(decimal: UInt64(value)) }
 
-    /// Appends `value` in decimal, left-padded with zeros to `width` digits.
+    /// Appends `value` in decimal, left-padded with zeros to `width` digits (a negative value as 0).
     @inline(__always)
     public mutating func append(decimal value: Int, zeroPadded width: Int) {
-        var divisor = 1
-        var w = 1
-        while w < width { divisor &*= 10; w += 1 }
-        var v = value
-        while divisor > 1 && v < divisor {
-            append(48)
-            divisor /= 10
-        }
-        if v < 0 { v = 0 }
-        append(decimal: UInt64(v))
+        append(decimal: UInt64(Swift.max(0, value)), width: width)
     }
 
     /// Appends `value` in decimal, right-aligned in `width` columns (printf `%5u`).

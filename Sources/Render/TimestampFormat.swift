@@ -98,7 +98,7 @@ public struct TimestampFormatter {
     private func appendFraction(_ fraction: Int, _ out: inout OutputBuffer) {
         out.append(UInt8(ascii: "."))
         // tcpdump prints the field with %u: a negative value shows as its 32-bit pattern.
-        out.append(decimal: Int(UInt32(truncatingIfNeeded: fraction)), zeroPadded: nanoseconds ? 9 : 6)
+        out.append(decimal: UInt64(UInt32(truncatingIfNeeded: fraction)), width: nanoseconds ? 9 : 6)
     }
 
     private mutating func appendClock(_ seconds: Int, _ fraction: Int, withDate: Bool, local: Bool, _ out: inout OutputBuffer) {
