@@ -7,7 +7,9 @@
 
 Captures are generated once by our own generator (tcpwave-craft traffic/flood) into bench-data/
 and reused. Every command runs once to warm up, then --runs times (default 5) in alternating
-order; the table shows the median time and the largest peak RSS (getrusage of the child).
+order; the table shows the median wall time, the median CPU time (user + system: tcpwave reads
+and decodes on a second thread for --summary, so it can exceed the wall time) and the largest
+peak RSS (getrusage of the child).
 Address layout: client and server IPv4 addresses are drawn uniformly from 1.0.0.0-223.255.255.255
 and IPv6 from 2001:db8::/32 (10% of connections), so no tool's address cache gets an easy ride.
 """
@@ -40,7 +42,7 @@ def capture(craft, kind, n):
 
 
 def measure(argv, env):
-    """Runs argv with stdout to /dev/null; returns (seconds, peak RSS in MiB)."""
+    """Runs argv with stdout to /dev/null; returns (wall seconds, peak RSS in MiB, CPU seconds)."""
     with open(os.devnull, "wb") as null:
         start = time.perf_counter()
         p = subprocess.Popen(argv, stdout=null, stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
@@ -48,7 +50,7 @@ def measure(argv, env):
         elapsed = time.perf_counter() - start
     if status != 0:
         raise SystemExit(f"failed ({status}): {' '.join(argv)}")
-    return elapsed, usage.ru_maxrss / 1024.0
+    return elapsed, usage.ru_maxrss / 1024.0, usage.ru_utime + usage.ru_stime
 
 
 def packets_in(floor, path):
@@ -61,25 +63,28 @@ def run_set(title, path, commands, runs, floor):
     for _, argv in commands:
         measure(argv, env)  # warm-up
     times = {name: [] for name, _ in commands}
+    cpu = {name: [] for name, _ in commands}
     rss = {name: 0.0 for name, _ in commands}
     for r in range(runs):
         order = commands if r % 2 == 0 else list(reversed(commands))
         for name, argv in order:
-            t, m = measure(argv, env)
+            t, m, c = measure(argv, env)
             times[name].append(t)
+            cpu[name].append(c)
             rss[name] = max(rss[name], m)
     med = {name: statistics.median(v) for name, v in times.items()}
+    med_cpu = {name: statistics.median(v) for name, v in cpu.items()}
     td = med.get("tcpdump -nn -S (TZ=UTC)")
     td_default = med.get("tcpdump -nn")
     fl = med["libpcap floor (C)"]
     print(f"\n### {title}: {os.path.basename(path)}, {n:,} packets, median of {runs} runs\n")
-    print("| command | time (s) | packets/s | vs tcpdump -nn -S | vs tcpdump -nn | vs floor | peak RSS (MiB) |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| command | time (s) | CPU (s) | packets/s | vs tcpdump -nn -S | vs tcpdump -nn | vs floor | peak RSS (MiB) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, _ in commands:
         t = med[name]
         ratio_s = f"{td / t:.2f}x" if td else "-"
         ratio_d = f"{td_default / t:.2f}x" if td_default else "-"
-        print(f"| {name} | {t:.3f} | {n / t:,.0f} | {ratio_s} | {ratio_d} | {t / fl:.2f}x slower | {rss[name]:.1f} |")
+        print(f"| {name} | {t:.3f} | {med_cpu[name]:.3f} | {n / t:,.0f} | {ratio_s} | {ratio_d} | {t / fl:.2f}x slower | {rss[name]:.1f} |")
     return n, med
 
 

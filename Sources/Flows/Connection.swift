@@ -167,13 +167,7 @@ extension Connection {
         var w = Work()
         lastTime = s.time
         lastPacket = s.packetNumber
-        update(sender) { t in
-            t.packets += 1
-            t.payloadBytes &+= UInt64(s.payloadLength)
-            if t.firstPacketTime == nil { t.firstPacketTime = s.time }
-            let end = s.sequenceEnd
-            if let n = t.nextSequence { t.nextSequence = Seq.max(n, end) } else { t.nextSequence = end }
-        }
+        if sender == .client { Connection.count(s, into: &clientTrack) } else { Connection.count(s, into: &serverTrack) }
 
         if !s.hasValidControlBits {
             w.notes.insert(.invalidFlags)
@@ -189,9 +183,7 @@ extension Connection {
         }
 
         if s.hasACK {
-            update(sender) { t in
-                if let h = t.highestAck { t.highestAck = Seq.max(h, s.acknowledgment) } else { t.highestAck = s.acknowledgment }
-            }
+            if sender == .client { Connection.noteAck(s, into: &clientTrack) } else { Connection.noteAck(s, into: &serverTrack) }
         }
         if wasClosed { w.notes.insert(.afterClose) }
         if analyzesSequences { analysis.analyze(s, sender: sender, into: &w) }
@@ -200,11 +192,26 @@ extension Connection {
         }
         let clientChange = StateChange(before: before.0, via: w.clientVia, after: clientTrack.state, certainty: clientTrack.certainty)
         let serverChange = StateChange(before: before.2, via: w.serverVia, after: serverTrack.state, certainty: serverTrack.certainty)
-        observeZeek(s)
+        if zeekModel != nil { observeZeek(s) }
         return PacketEvent(flow: number, sender: sender, step: w.step, client: clientChange, server: serverChange,
                            notes: w.notes, retransmissionCount: w.retransmission, expectedAck: w.expectedAck,
                            actualAck: w.actualAck, reuse: nil, previousFlow: nil,
                            duplicateAckCount: w.duplicateAckCount)
+    }
+
+    /// What every segment adds to its sender's track (a plain function, not a closure: per packet).
+    @inline(__always)
+    static func count(_ s: Segment, into t: inout EndpointTrack) {
+        t.packets += 1
+        t.payloadBytes &+= UInt64(s.payloadLength)
+        if t.firstPacketTime == nil { t.firstPacketTime = s.time }
+        let end = s.sequenceEnd
+        if let n = t.nextSequence { t.nextSequence = Seq.max(n, end) } else { t.nextSequence = end }
+    }
+
+    @inline(__always)
+    static func noteAck(_ s: Segment, into t: inout EndpointTrack) {
+        if let h = t.highestAck { t.highestAck = Seq.max(h, s.acknowledgment) } else { t.highestAck = s.acknowledgment }
     }
 
     static func isTerminal(_ a: TCPState, _ b: TCPState) -> Bool {
