@@ -14,6 +14,8 @@ struct ClosedConnections {
         var clientIsLow: Bool
         var clientState: TCPState
         var serverState: TCPState
+        /// The RecordFilter generation holding its digest.
+        var generation: UInt8 = 0
     }
 
     /// Records by slot, found through `index` by the key's digest (`digests[slot]`).
@@ -21,6 +23,7 @@ struct ClosedConnections {
     private var digests: ContiguousArray<UInt64> = []
     private var freeSlots: [Int32] = []
     private var index = DigestIndex()
+    private var filter = RecordFilter()
     /// Closing order, for forgetting after 2×MSL: (digest, number, closedAt).
     private var expiry: [(UInt64, Int, Nanoseconds)] = []
     private var expiryHead = 0
@@ -35,19 +38,27 @@ struct ClosedConnections {
     }
 
     func record(_ digest: UInt64) -> Record? {
-        slot(digest).map { records[Int($0)] }
+        guard filter.mayContain(digest) else { return nil }
+        return slot(digest).map { records[Int($0)] }
     }
 
     mutating func remove(_ digest: UInt64) {
-        guard let s = slot(digest) else { return }
+        guard filter.mayContain(digest), let s = slot(digest) else { return }
+        filter.remove(generation: records[Int(s)].generation)
         index.remove(digest, slot: s)
         freeSlots.append(s)
     }
 
     private mutating func store(_ record: Record, digest: UInt64) {
+        var record = record
         if let s = slot(digest) {
+            filter.remove(generation: records[Int(s)].generation)
+            record.generation = filter.add(digest)
             records[Int(s)] = record
-        } else if let s = freeSlots.popLast() {
+            return
+        }
+        record.generation = filter.add(digest)
+        if let s = freeSlots.popLast() {
             records[Int(s)] = record
             digests[Int(s)] = digest
             index.insert(digest, slot: s)
