@@ -7,16 +7,12 @@ public enum Annotation {
     public static func write(_ e: PacketEvent, into out: inout OutputBuffer) {
         out.append(" | #")
         out.append(decimal: UInt64(e.flow))
-        var wroteWhat = false
-        func separator(_ out: inout OutputBuffer) {
-            out.append(wroteWhat ? ", " : " ")
-            wroteWhat = true
-        }
+        var list = NoteList(lead: " ")
         if e.step != .none {
-            separator(&out)
+            list.next(&out)
             writeStep(e, &out)
         }
-        if !e.notes.isEmpty { writeNotes(e, &out, separator) }
+        if !e.notes.isEmpty { writeNotes(e, &out, &list) }
         out.append(" | client ")
         writeChange(e.client, &out)
         out.append(" | server ")
@@ -79,10 +75,10 @@ public enum Annotation {
         }
     }
 
-    static func writeNotes(_ e: PacketEvent, _ out: inout OutputBuffer, _ separator: (inout OutputBuffer) -> Void) {
+    static func writeNotes(_ e: PacketEvent, _ out: inout OutputBuffer, _ list: inout NoteList) {
         let n = e.notes
         if n.contains(.retransmission) {
-            separator(&out)
+            list.next(&out)
             if n.contains(.fastRetransmission) {
                 out.append("fast ")
             } else if n.contains(.spuriousRetransmission) {
@@ -91,9 +87,9 @@ public enum Annotation {
             out.append("retransmission ")
             out.append(decimal: e.retransmissionCount)
         }
-        if !n.isDisjoint(with: Annotation.analysisNotes) { writeAnalysisNotes(e, &out, separator) }
+        if !n.isDisjoint(with: Annotation.analysisNotes) { writeAnalysisNotes(e, &out, &list) }
         if n.contains(.portReuse), let reason = e.reuse {
-            separator(&out)
+            list.next(&out)
             out.append("new connection, ")
             out.append(reason.text)
             if let previous = e.previousFlow {
@@ -103,95 +99,114 @@ public enum Annotation {
             }
         }
         if n.contains(.midstream) {
-            separator(&out)
+            list.next(&out)
             out.append("midstream: capture began after the SYN, roles inferred")
         }
         if n.contains(.handshakeAckMismatch) {
-            separator(&out)
+            list.next(&out)
             out.append("ack mismatch: expected ")
             out.append(decimal: e.expectedAck)
             out.append(", got ")
             out.append(decimal: e.actualAck)
         }
         if n.contains(.oldDuplicateSYNRecovery) {
-            separator(&out)
+            list.next(&out)
             out.append("old duplicate SYN recovery: server back to LISTEN")
         }
         if n.contains(.dataOnSYN) {
-            separator(&out)
+            list.next(&out)
             out.append("data on SYN (TCP Fast Open)")
         }
         if n.contains(.halfCloseData) {
-            separator(&out)
+            list.next(&out)
             out.append("half-close: data after the peer's FIN")
         }
         if n.contains(.timeWaitAssassination) {
-            separator(&out)
+            list.next(&out)
             out.append("RST in TIME_WAIT (RFC 1337 TIME-WAIT assassination)")
         }
         if n.contains(.invalidFlags) {
-            separator(&out)
+            list.next(&out)
             out.append("invalid flag combination, ignored")
         }
         if n.contains(.afterClose) {
-            separator(&out)
+            list.next(&out)
             out.append("after close")
         }
     }
 
     /// The sequence analysis's notes other than retransmission.
-    static let analysisNotes: PacketNotes = [
-        .outOfOrder, .duplicateAck, .keepalive, .keepaliveAck, .zeroWindow, .windowProbe, .windowProbeAck,
-        .lostSegment, .ackedUnseenSegment, .windowUpdate, .rstOutOfWindow,
-    ]
+    /// (A computed constant: an option-set literal would build an array on every use.)
+    static var analysisNotes: PacketNotes {
+        var all = PacketNotes.outOfOrder
+        all.formUnion(.duplicateAck); all.formUnion(.keepalive); all.formUnion(.keepaliveAck)
+        all.formUnion(.zeroWindow); all.formUnion(.windowProbe); all.formUnion(.windowProbeAck)
+        all.formUnion(.lostSegment); all.formUnion(.ackedUnseenSegment); all.formUnion(.windowUpdate)
+        all.formUnion(.rstOutOfWindow)
+        return all
+    }
 
     /// The words for the sequence analysis's findings (README "Troubles detected").
-    static func writeAnalysisNotes(_ e: PacketEvent, _ out: inout OutputBuffer, _ separator: (inout OutputBuffer) -> Void) {
+    static func writeAnalysisNotes(_ e: PacketEvent, _ out: inout OutputBuffer, _ list: inout NoteList) {
         let n = e.notes
         if n.contains(.lostSegment) {
-            separator(&out)
+            list.next(&out)
             out.append("previous segment not captured")
         }
         if n.contains(.outOfOrder) {
-            separator(&out)
+            list.next(&out)
             out.append("out-of-order")
         }
         if n.contains(.keepalive) {
-            separator(&out)
+            list.next(&out)
             out.append("keepalive")
         }
         if n.contains(.keepaliveAck) {
-            separator(&out)
+            list.next(&out)
             out.append("keepalive ack")
         }
         if n.contains(.windowProbe) {
-            separator(&out)
+            list.next(&out)
             out.append("zero window probe")
         }
         if n.contains(.windowProbeAck) {
-            separator(&out)
+            list.next(&out)
             out.append("zero window probe ack")
         }
         if n.contains(.duplicateAck) {
-            separator(&out)
+            list.next(&out)
             out.append("duplicate ack #")
             out.append(decimal: e.duplicateAckCount)
         }
         if n.contains(.ackedUnseenSegment) {
-            separator(&out)
+            list.next(&out)
             out.append("acks unseen segment")
         }
         if n.contains(.zeroWindow) {
-            separator(&out)
+            list.next(&out)
             out.append("zero window")
         }
         if n.contains(.windowUpdate) {
-            separator(&out)
+            list.next(&out)
             out.append("window update")
         }
         if n.contains(.rstOutOfWindow) {
-            separator(&out)
+            list.next(&out)
             out.append("RST outside the receiver's window (a receiver drops it; injection?)")
         }
+    }
+}
+
+/// Commas between the notes of one packet: the first goes after `lead`, the others after ", ".
+struct NoteList {
+    let lead: StaticString
+    private var started = false
+
+    init(lead: StaticString) { self.lead = lead }
+
+    @inline(__always)
+    mutating func next(_ out: inout OutputBuffer) {
+        out.append(started ? ", " : lead)
+        started = true
     }
 }

@@ -72,11 +72,8 @@ public enum LadderText {
     public static func notesText(_ e: PacketEvent) -> String? {
         guard !e.notes.isEmpty else { return nil }
         var out = OutputBuffer.memory()
-        var first = true
-        Annotation.writeNotes(e, &out) { o in
-            if !first { o.append(", ") }
-            first = false
-        }
+        var list = NoteList(lead: "")
+        Annotation.writeNotes(e, &out, &list)
         let s = out.takeString()
         return s.isEmpty ? nil : s
     }

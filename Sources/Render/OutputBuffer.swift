@@ -98,37 +98,35 @@ public struct OutputBuffer: ~Copyable {
         count &+= n
     }
 
-    /// Appends an IPv4 address as a dotted quad: one capacity check, digits written directly
-    /// (two addresses on every packet line).
+    /// Appends an IPv4 address as a dotted quad: one capacity check, each octet's digits stored
+    /// as one word from a table (two addresses on every packet line).
     public mutating func append(dottedQuad v: UInt32) {
-        reserve(15)
-        let p = storage + count
-        var n = OutputBuffer.octet(v >> 24, p)
-        p[n] = UInt8(ascii: "."); n &+= 1
-        n &+= OutputBuffer.octet(v >> 16 & 0xff, p + n)
-        p[n] = UInt8(ascii: "."); n &+= 1
-        n &+= OutputBuffer.octet(v >> 8 & 0xff, p + n)
-        p[n] = UInt8(ascii: "."); n &+= 1
-        n &+= OutputBuffer.octet(v & 0xff, p + n)
-        count &+= n
+        reserve(19)
+        OutputBuffer.octets.withUnsafeBufferPointer { table in
+            let start = UnsafeMutableRawPointer(storage + count)
+            var at = start
+            // Each store writes an octet's digits and the '.' after them (overwritten by the
+            // next octet when it is the last).
+            @inline(__always) func octet(_ o: UInt32) {
+                let entry = table[Int(o & 0xff)]
+                let digits = entry >> 24
+                at.storeBytes(of: entry & 0x00ff_ffff | 0x2e << (digits &* 8), as: UInt32.self)
+                at += Int(digits) &+ 1
+            }
+            octet(v >> 24)
+            octet(v >> 16)
+            octet(v >> 8)
+            octet(v)
+            count &+= start.distance(to: at) &- 1
+        }
     }
 
-    /// Writes 0...255 in decimal at `p`; returns the digits written.
-    @inline(__always)
-    private static func octet(_ o: UInt32, _ p: UnsafeMutablePointer<UInt8>) -> Int {
-        if o >= 100 {
-            p[0] = UInt8(truncatingIfNeeded: o / 100) &+ 48
-            p[1] = UInt8(truncatingIfNeeded: o / 10 % 10) &+ 48
-            p[2] = UInt8(truncatingIfNeeded: o % 10) &+ 48
-            return 3
-        }
-        if o >= 10 {
-            p[0] = UInt8(truncatingIfNeeded: o / 10) &+ 48
-            p[1] = UInt8(truncatingIfNeeded: o % 10) &+ 48
-            return 2
-        }
-        p[0] = UInt8(truncatingIfNeeded: o) &+ 48
-        return 1
+    /// "0" to "255": the ASCII digits in the low bytes (little-endian order), the count in the top byte.
+    private static let octets: [UInt32] = (0..<256).map { (n: Int) -> UInt32 in
+        let digits = Array(String(n).utf8)
+        var word = UInt32(digits.count) << 24
+        for (i, d) in digits.enumerated() { word |= UInt32(d) << (8 * UInt32(i)) }
+        return word
     }
 
     /// Appends `value` in decimal with exactly `width` digits (zero-padded) when it fits, as
@@ -196,21 +194,19 @@ public struct OutputBuffer: ~Copyable {
         append(decimal: value)
     }
 
-    private static let hexDigits: StaticString = "0123456789abcdef"
-
     /// Appends lower-case hex, at least `minimumDigits` wide (printf `%0Nx`).
     public mutating func append(hex value: UInt64, minimumDigits: Int = 1) {
-        var digits = 1
-        var v = value >> 4
-        while v != 0 { v >>= 4; digits += 1 }
+        // Digits from the highest set nibble; one capacity check, digits by arithmetic.
+        var digits = Swift.max(1, (64 &- value.leadingZeroBitCount &+ 3) >> 2)
         if digits < minimumDigits { digits = minimumDigits }
-        var shift = (digits - 1) * 4
-        OutputBuffer.hexDigits.withUTF8Buffer { table in
-            while shift >= 0 {
-                append(shift < 64 ? table[Int((value >> UInt64(shift)) & 0xf)] : 48)
-                shift -= 4
-            }
+        reserve(digits)
+        let p = storage + count
+        for i in 0..<digits {
+            let shift = (digits &- 1 &- i) &* 4
+            let nibble = shift < 64 ? UInt8(truncatingIfNeeded: value >> UInt64(shift)) & 0xf : 0
+            p[i] = nibble < 10 ? nibble &+ 48 : nibble &+ 87
         }
+        count &+= digits
     }
 
     /// Writes out and empties the buffer if it is over its threshold (or line-buffered).

@@ -5,28 +5,43 @@ import Wire
 /// them; this table forgets everything once it holds `limit` entries, so memory stays bounded
 /// (only a capture with that many conversations can see a difference).
 struct SequenceBases {
-    /// A 64-bit digest of tcpdump's key (source, destination, ports in its order): a collision
-    /// needs billions of conversations, and the table stays a few bytes a conversation.
+    /// A 64-bit digest of tcpdump's key (source, destination, ports in its order) under `seed`:
+    /// a collision needs billions of conversations, and the table stays a few bytes a
+    /// conversation. The seed is random per run, so no capture can be made to collide in the
+    /// open-addressed table below.
     @inline(__always)
-    static func digest(_ a: IPAddress, _ b: IPAddress, _ ports: UInt32) -> UInt64 {
+    static func digest(_ a: IPAddress, _ b: IPAddress, _ ports: UInt32, seed: UInt64) -> UInt64 {
         @inline(__always) func mix(_ h: UInt64, _ v: UInt64) -> UInt64 {
             var x = (h ^ v) &* 0x9e37_79b9_7f4a_7c15
             x ^= x >> 32
-            x = x &* 0xd6e8_feb8_6659_fd93
-            return x ^ (x >> 29)
+            return x
         }
-        var h: UInt64 = a.isIPv6 ? 0x3c6e_f372_fe94_f82b : 0xa54f_f53a_5f1d_36f1
-        h = mix(h, a.high)
-        h = mix(h, a.low)
-        h = mix(h, b.high)
+        var h = mix(seed ^ (a.isIPv6 ? 0x3c6e_f372_fe94_f82b : 0xa54f_f53a_5f1d_36f1), a.low)
         h = mix(h, b.low)
-        return mix(h, UInt64(ports))
+        h = mix(h, UInt64(ports))
+        if a.isIPv6 || b.isIPv6 {
+            h = mix(h, a.high)
+            h = mix(h, b.high)
+        }
+        h = h &* 0xd6e8_feb8_6659_fd93
+        return h ^ (h >> 29)
     }
 
-    private var table: [UInt64: (seq: UInt32, ack: UInt32)] = [:]
+    private struct Entry {
+        /// The key's digest; 0 marks an empty bucket (a zero digest is stored as 1).
+        var key: UInt64
+        var seq: UInt32
+        var ack: UInt32
+    }
+
+    /// Open addressing with linear probing, at most half full; never deleted from, only
+    /// emptied whole when `limit` conversations are held.
+    private var buckets = ContiguousArray(repeating: Entry(key: 0, seq: 0, ack: 0), count: 1024)
+    private var count = 0
+    private let seed = UInt64.random(in: 0 ... .max)
     let limit: Int
 
-    init(limit: Int = 1 << 20) { self.limit = limit }
+    init(limit: Int = 1 << 20) { self.limit = Swift.max(1, limit) }
 
     /// Applies tcpdump's rule to one packet with ACK set. Returns the numbers to print and the
     /// bases (`thseq`, `thack`) the SACK printer subtracts, plus tcpdump's direction flag.
@@ -38,16 +53,45 @@ struct SequenceBases {
         } else if source.port == destination.port && destination.address < source.address {
             rev = true
         }
-        let key = rev
-            ? SequenceBases.digest(destination.address, source.address, UInt32(destination.port) << 16 | UInt32(source.port))
-            : SequenceBases.digest(source.address, destination.address, UInt32(source.port) << 16 | UInt32(destination.port))
-        if !syn, let e = table[key] {
+        var key = rev
+            ? SequenceBases.digest(destination.address, source.address, UInt32(destination.port) << 16 | UInt32(source.port), seed: seed)
+            : SequenceBases.digest(source.address, destination.address, UInt32(source.port) << 16 | UInt32(destination.port), seed: seed)
+        if key == 0 { key = 1 }
+        var i = bucket(key)
+        if !syn, buckets[i].key == key {
+            let e = buckets[i]
             return rev ? (seq &- e.ack, ack &- e.seq, e.seq, e.ack, rev)
                        : (seq &- e.seq, ack &- e.ack, e.seq, e.ack, rev)
         }
         let e = rev ? (seq: ack &- 1, ack: seq) : (seq: seq, ack: ack &- 1)
-        if table.count >= limit && table[key] == nil { table.removeAll(keepingCapacity: true) }
-        table[key] = e
+        if buckets[i].key == 0 {
+            if count >= limit {
+                buckets.withUnsafeMutableBufferPointer { $0.update(repeating: Entry(key: 0, seq: 0, ack: 0)) }
+                count = 0
+                i = bucket(key)
+            }
+            count += 1
+            if count * 2 > buckets.count {
+                grow()
+                i = bucket(key)
+            }
+        }
+        buckets[i] = Entry(key: key, seq: e.seq, ack: e.ack)
         return (seq, ack, e.seq, e.ack, rev)
+    }
+
+    /// The bucket holding `key`, or the empty one where it would go.
+    @inline(__always)
+    private func bucket(_ key: UInt64) -> Int {
+        let mask = buckets.count - 1
+        var i = Int(truncatingIfNeeded: key >> 20) & mask
+        while buckets[i].key != key && buckets[i].key != 0 { i = (i + 1) & mask }
+        return i
+    }
+
+    private mutating func grow() {
+        let old = buckets
+        buckets = ContiguousArray(repeating: Entry(key: 0, seq: 0, ack: 0), count: old.count * 2)
+        for e in old where e.key != 0 { buckets[bucket(e.key)] = e }
     }
 }

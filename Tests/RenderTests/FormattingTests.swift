@@ -21,6 +21,21 @@ func ipv6Text(input: String, printed: String) {
     #expect(text { $0.append(address: IPAddress(input)!) } == printed)
 }
 
+@Test("every IPv4 octet value prints in decimal, without leading zeros, in each position")
+func dottedQuads() {
+    for o in 0...255 {
+        let v = UInt32(o)
+        #expect(text { $0.append(address: IPAddress(ipv4: v << 24 | v << 16 | v << 8 | v)) } == "\(o).\(o).\(o).\(o)")
+        #expect(text { $0.append(address: IPAddress(ipv4: v << 24 | 7)) } == "\(o).0.0.7")
+    }
+    // Back to back, so a word written past one address's end shows if it is not overwritten.
+    #expect(text {
+        $0.append(address: IPAddress(ipv4: 0x0a00_0001))
+        $0.append(address: IPAddress(ipv4: 0xffff_ffff))
+        $0.append(decimal: UInt64(9))
+    } == "10.0.0.1255.255.255.2559")
+}
+
 @Test("numbers format like printf")
 func numbers() {
     #expect(text { $0.append(decimal: UInt64.max) } == "18446744073709551615")
@@ -28,6 +43,12 @@ func numbers() {
     #expect(text { $0.append(decimal: 1234567, zeroPadded: 6) } == "1234567")
     #expect(text { $0.append(decimal: UInt64(42), spacePadded: 5) } == "   42")
     #expect(text { $0.append(hex: 0xab, minimumDigits: 4) } == "00ab")
+    #expect(text { $0.append(hex: 0) } == "0")
+    #expect(text { $0.append(hex: UInt64.max) } == "ffffffffffffffff")
+    #expect(text { $0.append(hex: 0x1_0000, minimumDigits: 2) } == "10000")
+    #expect(text { $0.append(hex: 0xf, minimumDigits: 18) } == "00000000000000000f")
+    #expect(text { $0.append(decimal: UInt64(5), width: 3) } == "005")
+    #expect(text { $0.append(decimal: UInt64(12345), width: 3) } == "12345")
     #expect(text { $0.append(decimal: -12) } == "-12")
 }
 
