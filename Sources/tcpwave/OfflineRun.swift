@@ -37,7 +37,9 @@ struct OfflineRun {
         inform("reading from file \(path), link-type \(source.linkTypeText), snapshot length \(source.snapshotLength)")
         var session = Session(settings: settings, linkType: source.linkType, sourceName: displayName, lineBuffered: lineBuffered)
         var status: Int32 = 0
-        if !session.needsPacketBytes {
+        // A second thread reads and decodes when nothing printed needs the packet bytes. Not for
+        // standard input or -l: a batch waits for 1024 packets, and a pipe may deliver them slowly.
+        if !session.needsPacketBytes && !settings.singleThread && path != "-" && !lineBuffered {
             status = runPipelined(&session, PacketReader(source: source, writer: writer, decoder: decoder,
                                                         limit: settings.packetLimit, verifyChecksums: settings.verifyChecksums))
             session.finish()

@@ -39,4 +39,6 @@ struct RunSettings {
     var diagram: DiagramSettings? = nil
     /// `--explain`: plain-language sentences after each annotated line, in this language.
     var explain: ExplainLanguage? = nil
+    /// `--single-thread`: read, decode and track on one thread (OfflineRun).
+    var singleThread = false
 }

@@ -101,6 +101,9 @@ struct TCPWave: ParsableCommand {
     @Option(name: .customLong("syn-flood-window"), help: ArgumentHelp("Length of the SYN flood counting window, in seconds.", valueName: "seconds"))
     var synFloodWindow: Double = 5
 
+    @Flag(name: .customLong("single-thread"), help: "Read, decode and track a file on one thread. By default --summary, --conn-log and --json --summary read and decode a file on a second thread.")
+    var singleThread = false
+
     @Flag(name: .customLong("note-names"), help: "Instead of packet lines, print 'packet<TAB>flow<TAB>notes' per TCP packet, notes by machine name (retransmission, duplicate_ack, keepalive...) or '-'.")
     var noteNames = false
 
@@ -233,6 +236,7 @@ struct TCPWave: ParsableCommand {
                                    noteNames: noteNames)
         configureMachineOutput(&settings)
         try configureDiagrams(&settings)
+        settings.singleThread = singleThread
         // Work no chosen output reads is not done: packet notes feed only per-packet output,
         // timelines only --timeline (text or JSON).
         if settings.output == .summary && settings.format == .text && settings.diagram == nil
