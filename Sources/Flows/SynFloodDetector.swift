@@ -442,7 +442,8 @@ public struct SynFloodDetector: Sendable {
         if estimate <= 2.5 * md && zeros > 0 {
             estimate = md * log(md / Double(zeros))
         }
-        return Swift.max(SynFloodDetector.exactSources + 1, Int(estimate.rounded()))
+        // An estimate, so it can overshoot; there are never more sources than attempts.
+        return Swift.min(b.attempts, Swift.max(SynFloodDetector.exactSources + 1, Int(estimate.rounded())))
     }
 
     private func topSources(_ slot: Int32, _ k: Int64) -> [SourceCount] {
