@@ -15,10 +15,11 @@ public struct SyntheticTraffic {
         public init() {}
     }
 
-    /// SplitMix64: small, fast, and the same everywhere.
-    struct Random {
+    /// SplitMix64: small, fast, and the same everywhere (tests use it for replayable inputs).
+    public struct Random: RandomNumberGenerator {
         var state: UInt64
-        mutating func next() -> UInt64 {
+        public init(state: UInt64) { self.state = state }
+        public mutating func next() -> UInt64 {
             state &+= 0x9e37_79b9_7f4a_7c15
             var z = state
             z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9

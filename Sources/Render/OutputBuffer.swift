@@ -232,6 +232,12 @@ public struct OutputBuffer: ~Copyable {
         count = 0
     }
 
+    /// Moves the buffered bytes to the end of `array` and empties the buffer (memory buffers).
+    public mutating func moveBytes(into array: inout [UInt8]) {
+        array.append(contentsOf: UnsafeBufferPointer(start: storage, count: count))
+        count = 0
+    }
+
     /// Takes the buffered text out (memory buffers).
     public mutating func takeString() -> String {
         let s = String(decoding: UnsafeBufferPointer(start: storage, count: count), as: UTF8.self)

@@ -1,11 +1,14 @@
 import Capture
 import Flows
+import Render
 import Wire
 
 /// Packets decoded on the reader thread for the tracking thread (OfflineRun's pipelined path):
 /// what the tracker needs, and nothing that points into libpcap's buffer. Each packet is a
 /// kind; segments, times and errors sit in their own arrays in packet order, so the tracking
-/// side reads a segment in place instead of copying it out of an enum.
+/// side reads a segment in place instead of copying it out of an enum. With packet lines, the
+/// reader also writes each line's tcpdump part (which needs the bytes but not the tracker), and
+/// the tracking side appends the annotation.
 struct DecodedBatch: PipeBatch {
     enum Kind: UInt8, Sendable {
         /// TCP with a valid header length: the next of `segments`.
@@ -31,6 +34,10 @@ struct DecodedBatch: PipeBatch {
     private(set) var segments: [Segment] = []
     private(set) var badHeaderTimes: [Nanoseconds] = []
     private(set) var errors: [DecodeError] = []
+    /// The tcpdump text of the packets with a line (TCP ones), one after the other; line i ends
+    /// at `lineEnds[i]`.
+    private(set) var text: [UInt8] = []
+    private(set) var lineEnds: [Int32] = []
 
     init() {
         kinds.reserveCapacity(DecodedBatch.capacity)
@@ -44,10 +51,19 @@ struct DecodedBatch: PipeBatch {
         segments.removeAll(keepingCapacity: true)
         if !badHeaderTimes.isEmpty { badHeaderTimes.removeAll(keepingCapacity: true) }
         if !errors.isEmpty { errors.removeAll(keepingCapacity: true) }
+        if !text.isEmpty { text.removeAll(keepingCapacity: true) }
+        if !lineEnds.isEmpty { lineEnds.removeAll(keepingCapacity: true) }
     }
 
-    /// Decodes packet `number` into the batch.
-    mutating func append(_ record: PacketRecord, number: Int, decoder: FrameDecoder, verifyChecksums: Bool) {
+    /// Takes the lines written into `lines` since the last call (the reader's scratch buffer).
+    mutating func takeText(from lines: inout OutputBuffer) {
+        lines.moveBytes(into: &text)
+    }
+
+    /// Decodes packet `number` into the batch; with a printer, writes the tcpdump part of its
+    /// line to `lines` as Session.handle(_:decoder:) would.
+    mutating func append(_ record: PacketRecord, number: Int, decoder: FrameDecoder, verifyChecksums: Bool,
+                         printer: inout TcpdumpPrinter?, lines: inout OutputBuffer) {
         switch decoder.decode(record.bytes, wireLength: record.wireLength) {
         case .tcp(let view):
             if view.hasValidHeaderLength {
@@ -57,13 +73,25 @@ struct DecodedBatch: PipeBatch {
                 kinds.append(.badTCPHeader)
                 badHeaderTimes.append(record.time)
             }
-        case .truncatedTCP:
+            if printer != nil {
+                printer!.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &lines)
+                _ = printer!.writeTCP(view, record.bytes, into: &lines)
+                lineEnds.append(Int32(lines.count))
+            }
+        case let .truncatedTCP(network, offset, length):
             kinds.append(.truncatedTCP)
+            if printer != nil {
+                printer!.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &lines)
+                printer!.writeTruncatedTCP(network: network, transportOffset: offset, transportLength: length, record.bytes, into: &lines)
+                lineEnds.append(Int32(lines.count))
+            }
         case .other:
             kinds.append(.other)
+            printer?.skip(seconds: record.seconds, fraction: record.fraction)
         case .malformed(let error):
             kinds.append(.malformed)
             errors.append(error)
+            printer?.skip(seconds: record.seconds, fraction: record.fraction)
         }
     }
 

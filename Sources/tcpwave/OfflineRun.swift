@@ -37,11 +37,14 @@ struct OfflineRun {
         inform("reading from file \(path), link-type \(source.linkTypeText), snapshot length \(source.snapshotLength)")
         var session = Session(settings: settings, linkType: source.linkType, sourceName: displayName, lineBuffered: lineBuffered)
         var status: Int32 = 0
-        // A second thread reads and decodes when nothing printed needs the packet bytes. Not for
-        // standard input or -l: a batch waits for 1024 packets, and a pipe may deliver them slowly.
+        // A second thread reads, decodes and writes the tcpdump part of the lines when nothing else
+        // printed needs the packet bytes. Not for standard input or -l: a batch waits for 1024
+        // packets, and a pipe may deliver them slowly.
         if !session.needsPacketBytes && !settings.singleThread && path != "-" && !lineBuffered {
+            let printer = session.printsPacketLines ? TcpdumpPrinter(style: settings.style, linkType: source.linkType) : nil
             status = runPipelined(&session, PacketReader(source: source, writer: writer, decoder: decoder,
-                                                        limit: settings.packetLimit, verifyChecksums: settings.verifyChecksums))
+                                                        limit: settings.packetLimit, verifyChecksums: settings.verifyChecksums,
+                                                        printer: printer))
             session.finish()
             if session.diagramFailed { status = 1 }
             return status
@@ -68,8 +71,9 @@ struct OfflineRun {
         return status
     }
 
-    /// Reading and decoding on a second thread, tracking and writing on this one: when no output
-    /// needs the packet bytes, only decoded values cross, in batches (PacketPipe.swift).
+    /// Reading, decoding and the tcpdump part of the lines on a second thread, tracking,
+    /// annotations and records on this one: only decoded values and text cross, in batches
+    /// (PacketPipe.swift, DecodedBatch.swift).
     private func runPipelined(_ session: inout Session, _ reader: PacketReader) -> Int32 {
         let pipe = PacketPipe<DecodedBatch>(batches: 4)
         let finished = DispatchSemaphore(value: 0)
@@ -95,7 +99,8 @@ struct OfflineRun {
     }
 }
 
-/// The reader thread of a pipelined run: libpcap, the `-w` copy and decoding, batch by batch.
+/// The reader thread of a pipelined run: libpcap, the `-w` copy, decoding and the tcpdump text of
+/// the lines, batch by batch.
 final class PacketReader: @unchecked Sendable {
     // @unchecked: handed to the reader thread, which alone uses it until `run` returns.
     private let source: CaptureSource
@@ -103,15 +108,20 @@ final class PacketReader: @unchecked Sendable {
     private let decoder: FrameDecoder
     private let limit: Int?
     private let verifyChecksums: Bool
+    /// With packet lines: the tcpdump part of each line is written here, on the reader thread.
+    private var printer: TcpdumpPrinter?
+    private var lines = OutputBuffer.memory()
     /// The read error that ended the input, phrased for the user; set before `.readFailure` is sent.
     private(set) var failure: String? = nil
 
-    init(source: CaptureSource, writer: CaptureWriter?, decoder: FrameDecoder, limit: Int?, verifyChecksums: Bool) {
+    init(source: CaptureSource, writer: CaptureWriter?, decoder: FrameDecoder, limit: Int?, verifyChecksums: Bool,
+         printer: TcpdumpPrinter?) {
         self.source = source
         self.writer = writer
         self.decoder = decoder
         self.limit = limit
         self.verifyChecksums = verifyChecksums
+        self.printer = printer
     }
 
     func run(into pipe: PacketPipe<DecodedBatch>) {
@@ -126,7 +136,8 @@ final class PacketReader: @unchecked Sendable {
             case .packet(let record):
                 writer?.write(record)
                 number += 1
-                batch.pointee.append(record, number: number, decoder: decoder, verifyChecksums: verifyChecksums)
+                batch.pointee.append(record, number: number, decoder: decoder, verifyChecksums: verifyChecksums,
+                                     printer: &printer, lines: &lines)
             case .timeout:
                 continue
             case .end:
@@ -138,10 +149,12 @@ final class PacketReader: @unchecked Sendable {
                 break reading
             }
             if batch.pointee.isFull {
+                batch.pointee.takeText(from: &lines)
                 pipe.send()
                 batch = pipe.batchToFill()
             }
         }
+        batch.pointee.takeText(from: &lines)
         pipe.send()
     }
 }

@@ -47,11 +47,14 @@ struct Session: ~Copyable {
         if settings.format == .connLog(.tsv) { ConnLog.writeHeader(opened: time(nil), into: &out) }
     }
 
-    /// Whether some output reads a packet beyond what `DecodedPacket` carries. When not, a file
-    /// is read and decoded on another thread (OfflineRun) and handed over in `DecodedBatch`es.
+    /// Whether some output reads a packet beyond what a `DecodedBatch` carries. When not, a file
+    /// is read and decoded on another thread (OfflineRun) and handed over in batches.
     var needsPacketBytes: Bool {
-        printing || jsonPackets || settings.noteNames || ladders != nil || explainer != nil
+        jsonPackets || settings.noteNames || ladders != nil || explainer != nil
     }
+
+    /// Packet lines are printed: on the pipelined path the reader writes their tcpdump part.
+    var printsPacketLines: Bool { printing }
 
     /// The tracker's view of a TCP packet whose header length is valid.
     static func segment(_ view: TCPSegmentView, _ record: PacketRecord, number: Int, verifyChecksums: Bool) -> Segment {
@@ -66,25 +69,27 @@ struct Session: ~Copyable {
     /// The packets of a batch decoded on the reader thread (only when `needsPacketBytes` is
     /// false); returns `.end` or `.readFailure` when the batch ends the input, else nil.
     mutating func handle(_ batch: borrowing DecodedBatch) -> DecodedBatch.Kind? {
-        var nextSegment = 0, nextTime = 0, nextError = 0
+        var nextSegment = 0, nextTime = 0, nextError = 0, nextLine = 0, lineStart = 0
         for kind in batch.kinds {
             switch kind {
-            case .segment:
+            case .segment, .badTCPHeader:
                 counts.read += 1
                 counts.tcp += 1
-                _ = track(batch.segments[nextSegment])
-                nextSegment += 1
-                afterTCP()
-            case .badTCPHeader:
-                counts.read += 1
-                counts.tcp += 1
-                badTCPHeader(batch.badHeaderTimes[nextTime])
-                nextTime += 1
+                var event: PacketEvent? = nil
+                if kind == .segment {
+                    event = track(batch.segments[nextSegment])
+                    nextSegment += 1
+                } else {
+                    badTCPHeader(batch.badHeaderTimes[nextTime])
+                    nextTime += 1
+                }
+                if printing { writeLine(batch, &nextLine, &lineStart, event) }
                 afterTCP()
             case .truncatedTCP:
                 counts.read += 1
                 counts.tcp += 1
                 counts.truncatedTCP += 1
+                if printing { writeLine(batch, &nextLine, &lineStart, nil) }
             case .other:
                 counts.read += 1
                 counts.other += 1
@@ -97,6 +102,17 @@ struct Session: ~Copyable {
             }
         }
         return nil
+    }
+
+    /// A packet line whose tcpdump part the reader wrote: that part, then the annotation.
+    private mutating func writeLine(_ batch: borrowing DecodedBatch, _ line: inout Int, _ start: inout Int, _ event: PacketEvent?) {
+        let end = Int(batch.lineEnds[line])
+        batch.text.withUnsafeBytes { out.append(bytes: UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+        line += 1
+        start = end
+        if settings.annotate, let event { Annotation.write(event, into: &out) }
+        out.append(UInt8(ascii: "\n"))
+        out.endLine()
     }
 
     private mutating func track(_ segment: borrowing Segment) -> PacketEvent {

@@ -101,7 +101,7 @@ struct TCPWave: ParsableCommand {
     @Option(name: .customLong("syn-flood-window"), help: ArgumentHelp("Length of the SYN flood counting window, in seconds.", valueName: "seconds"))
     var synFloodWindow: Double = 5
 
-    @Flag(name: .customLong("single-thread"), help: "Read, decode and track a file on one thread. By default --summary, --conn-log and --json --summary read and decode a file on a second thread.")
+    @Flag(name: .customLong("single-thread"), help: "Read, decode and track a file on one thread. By default a file is read and decoded (and the tcpdump part of each line written) on a second thread, unless --json packet records, --note-names, diagrams or --explain are asked for.")
     var singleThread = false
 
     @Flag(name: .customLong("note-names"), help: "Instead of packet lines, print 'packet<TAB>flow<TAB>notes' per TCP packet, notes by machine name (retransmission, duplicate_ack, keepalive...) or '-'.")

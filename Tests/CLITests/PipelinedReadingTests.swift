@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 
-/// `--summary`, `--conn-log` and `--json --summary` read and decode a file on a second thread
-/// (OfflineRun.runPipelined). That path must print exactly what the one-thread path prints, on
-/// both streams, with the same exit status: including damaged files (diagnostics in order,
-/// everything before the damage reported), -c, filters and -w.
+/// A file is read and decoded, and the tcpdump part of each line written, on a second thread
+/// (OfflineRun.runPipelined) unless an output needs the packet bytes on the tracking side. That
+/// path must print exactly what the one-thread path prints, on both streams, with the same exit
+/// status: including damaged files (diagnostics in order, everything before the damage
+/// reported), -c, filters and -w.
 struct PipelinedReadingTests {
     static var captures: [String] {
         let root = Harness.packageRoot
@@ -17,6 +18,7 @@ struct PipelinedReadingTests {
     }
 
     static let modes: [[String]] = [
+        [], ["-v"], ["-vv", "-S"], ["--timeline", "-ttt"], ["-q", "-#", "-tttt"], ["--no-annotate", "-c", "5"],
         ["--summary"], ["--conn-log"], ["--json", "--summary"], ["--summary", "-c", "3"], ["--summary", "tcp", "port", "80"],
     ]
 
