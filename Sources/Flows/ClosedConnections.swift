@@ -44,6 +44,10 @@ struct ClosedConnections {
 
     mutating func remove(_ digest: UInt64) {
         guard filter.mayContain(digest), let s = slot(digest) else { return }
+        remove(digest, slot: s)
+    }
+
+    private mutating func remove(_ digest: UInt64, slot s: Int32) {
         filter.remove(generation: records[Int(s)].generation)
         index.remove(digest, slot: s)
         freeSlots.append(s)
@@ -102,12 +106,11 @@ struct ClosedConnections {
     }
 
     /// Forgets records whose TIME_WAIT (2×MSL after closing) is over by `time`.
-    @inline(__always)
     mutating func forget(before time: Nanoseconds, twoMSL: Nanoseconds) {
-        guard expiryHead < expiry.count, expiry[expiryHead].2 &+ twoMSL < time else { return }
         while expiryHead < expiry.count, expiry[expiryHead].2 &+ twoMSL < time {
             let (d, number, _) = expiry[expiryHead]
-            if record(d)?.number == number { remove(d) }
+            // Only the record of that connection: the 4-tuple may have closed again since.
+            if filter.mayContain(d), let s = slot(d), records[Int(s)].number == number { remove(d, slot: s) }
             expiryHead += 1
         }
         compact(&expiry, &expiryHead)

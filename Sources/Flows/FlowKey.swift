@@ -17,18 +17,21 @@ public struct FlowKey: Hashable, Sendable {
     /// digest is the same in both directions and needs no ordering of the endpoints.
     @inlinable @inline(__always)
     public static func digest(_ a: Endpoint, _ b: Endpoint, seed: UInt64) -> UInt64 {
-        @inline(__always) func endpoint(_ e: Endpoint) -> UInt64 {
-            var x = (seed ^ e.address.low ^ UInt64(e.port) << 48) &* 0x9e37_79b9_7f4a_7c15
-            x ^= x >> 32
-            if e.address.isIPv6 {
-                x = (x ^ e.address.high) &* 0xc2b2_ae3d_27d4_eb4f
-                x ^= x >> 29
-            }
-            return x
-        }
-        var h = endpoint(a) &+ endpoint(b)
+        var h = digest(a, seed: seed) &+ digest(b, seed: seed)
         h = h &* 0xd6e8_feb8_6659_fd93
         return h ^ (h >> 32)
+    }
+
+    /// One endpoint mixed with `seed` (also the SYN flood detector's key for a server endpoint).
+    @inlinable @inline(__always)
+    public static func digest(_ e: Endpoint, seed: UInt64) -> UInt64 {
+        var x = (seed ^ e.address.low ^ UInt64(e.port) << 48) &* 0x9e37_79b9_7f4a_7c15
+        x ^= x >> 32
+        if e.address.isIPv6 {
+            x = (x ^ e.address.high) &* 0xc2b2_ae3d_27d4_eb4f
+            x ^= x >> 29
+        }
+        return x
     }
 
     /// `digest(low, high, seed:)`.

@@ -82,11 +82,7 @@ public struct FlowTracker {
         statistics.live -= 1
         if !old.reported { report(old, .superseded) }
         floodSuperseded(old)
-        var event = start(s, digest: digest, reuse: reason, previous: old.number)
-        event.notes.insert(.portReuse)
-        event.reuse = reason
-        event.previousFlow = old.number
-        return event
+        return start(s, digest: digest, reuse: reason, previous: old.number)
     }
 
     /// A segment of no tracked connection: after a compacted close, or the first of a new one.
@@ -99,11 +95,7 @@ public struct FlowTracker {
                 closed.remove(digest)
                 let inTimeWait = record.clientState == .timeWait || record.serverState == .timeWait
                 let reason: ReuseReason = inTimeWait && s.time < record.closedAt &+ 2 * configuration.msl ? .duringTimeWait : .afterClose
-                var event = start(s, digest: digest, reuse: reason, previous: record.number)
-                event.notes.insert(.portReuse)
-                event.reuse = reason
-                event.previousFlow = record.number
-                return event
+                return start(s, digest: digest, reuse: reason, previous: record.number)
             }
             return FlowTracker.afterClose(record, s, sender: clientIsSender ? .client : .server)
         }
@@ -171,6 +163,11 @@ public struct FlowTracker {
         if midstream { c.assumeMidstream(first: s, sender: sender) }
         var event = c.apply(s, sender: sender)
         if midstream { event.notes.insert(.midstream) } else { floodAttempt(c, s) }
+        if let reuse {
+            event.notes.insert(.portReuse)
+            event.reuse = reuse
+            event.previousFlow = previous
+        }
         let closes = c.isClosed
         let slot = table.insert(c, digest: digest)
         quietUntil = .min

@@ -347,13 +347,8 @@ public struct SynFloodDetector: Sendable {
     /// Keys `targetDigest`: random per detector, so crafted targets cannot collide in the index.
     private let digestSeed = UInt64.random(in: 0 ... .max)
 
-    /// A seeded 64-bit mix of the endpoint, so a lookup costs no hasher.
-    private func targetDigest(_ e: Endpoint) -> UInt64 {
-        var x = (digestSeed ^ e.address.low) &* 0x9E37_79B9_7F4A_7C15
-        x = (x ^ (x >> 32) ^ e.address.high) &* 0xD6E8_FEB8_6659_FD93
-        x = (x ^ (x >> 32) ^ UInt64(e.port)) &* 0x9E37_79B9_7F4A_7C15
-        return x ^ (x >> 29)
-    }
+    @inline(__always)
+    private func targetDigest(_ e: Endpoint) -> UInt64 { FlowKey.digest(e, seed: digestSeed) }
 
     /// HyperLogLog: the top bits pick the register, the rank of the rest goes in it.
     private mutating func addToRegisters(_ h: UInt64, slot: Int32, parity: Int) {

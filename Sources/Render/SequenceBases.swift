@@ -1,3 +1,4 @@
+import Flows
 import Wire
 
 /// tcpdump's per-conversation bases for relative sequence numbers: set by the first packet with
@@ -5,28 +6,6 @@ import Wire
 /// them; this table forgets everything once it holds `limit` entries, so memory stays bounded
 /// (only a capture with that many conversations can see a difference).
 struct SequenceBases {
-    /// A 64-bit digest of tcpdump's key (source, destination, ports in its order) under `seed`:
-    /// a collision needs billions of conversations, and the table stays a few bytes a
-    /// conversation. The seed is random per run, so no capture can be made to collide in the
-    /// open-addressed table below.
-    @inline(__always)
-    static func digest(_ a: IPAddress, _ b: IPAddress, _ ports: UInt32, seed: UInt64) -> UInt64 {
-        @inline(__always) func mix(_ h: UInt64, _ v: UInt64) -> UInt64 {
-            var x = (h ^ v) &* 0x9e37_79b9_7f4a_7c15
-            x ^= x >> 32
-            return x
-        }
-        var h = mix(seed ^ (a.isIPv6 ? 0x3c6e_f372_fe94_f82b : 0xa54f_f53a_5f1d_36f1), a.low)
-        h = mix(h, b.low)
-        h = mix(h, UInt64(ports))
-        if a.isIPv6 || b.isIPv6 {
-            h = mix(h, a.high)
-            h = mix(h, b.high)
-        }
-        h = h &* 0xd6e8_feb8_6659_fd93
-        return h ^ (h >> 29)
-    }
-
     private struct Entry {
         /// The key's digest; 0 marks an empty bucket (a zero digest is stored as 1).
         var key: UInt64
@@ -55,9 +34,10 @@ struct SequenceBases {
         } else if source.port == destination.port && destination.address < source.address {
             rev = true
         }
-        var key = rev
-            ? SequenceBases.digest(destination.address, source.address, UInt32(destination.port) << 16 | UInt32(source.port), seed: seed)
-            : SequenceBases.digest(source.address, destination.address, UInt32(source.port) << 16 | UInt32(destination.port), seed: seed)
+        // tcpdump's key is the conversation, whichever way the packet goes: the digest of the
+        // endpoint pair is the same both ways (a collision needs billions of conversations). It
+        // is seeded per run, so no capture can be made to collide in this table.
+        var key = FlowKey.digest(source, destination, seed: seed)
         if key == 0 { key = 1 }
         var i = bucket(key)
         if !syn, buckets[i].key == key {
