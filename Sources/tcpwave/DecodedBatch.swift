@@ -61,9 +61,10 @@ struct DecodedBatch: PipeBatch {
     }
 
     /// Decodes packet `number` into the batch; with a printer, writes the tcpdump part of its
-    /// line to `lines` as Session.handle(_:decoder:) would.
+    /// line to `lines` as Session.handle(_:decoder:) would. True for a TCP packet (one with a line).
+    @discardableResult
     mutating func append(_ record: PacketRecord, number: Int, decoder: FrameDecoder, verifyChecksums: Bool,
-                         printer: inout TcpdumpPrinter?, lines: inout OutputBuffer) {
+                         printer: inout TcpdumpPrinter?, lines: inout OutputBuffer) -> Bool {
         switch decoder.decode(record.bytes, wireLength: record.wireLength) {
         case .tcp(let view):
             if view.hasValidHeaderLength {
@@ -78,6 +79,7 @@ struct DecodedBatch: PipeBatch {
                 _ = printer!.writeTCP(view, record.bytes, into: &lines)
                 lineEnds.append(Int32(lines.count))
             }
+            return true
         case let .truncatedTCP(network, offset, length):
             kinds.append(.truncatedTCP)
             if printer != nil {
@@ -85,13 +87,16 @@ struct DecodedBatch: PipeBatch {
                 printer!.writeTruncatedTCP(network: network, transportOffset: offset, transportLength: length, record.bytes, into: &lines)
                 lineEnds.append(Int32(lines.count))
             }
+            return true
         case .other:
             kinds.append(.other)
             printer?.skip(seconds: record.seconds, fraction: record.fraction)
+            return false
         case .malformed(let error):
             kinds.append(.malformed)
             errors.append(error)
             printer?.skip(seconds: record.seconds, fraction: record.fraction)
+            return false
         }
     }
 

@@ -51,7 +51,7 @@ struct LiveRun {
         let deadline = duration.map { LiveRun.now() + $0 }
         var status: Int32 = 0
         capture: while StopSignals.received == nil {
-            if let limit = settings.packetLimit, session.counts.read >= limit { break }
+            if let limit = settings.packetLimit, session.counts.tcp >= limit { break }
             if let deadline, LiveRun.now() >= deadline { break }
             switch source.next() {
             case .packet(let record):

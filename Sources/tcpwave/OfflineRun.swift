@@ -50,7 +50,8 @@ struct OfflineRun {
             return status
         }
         reading: while true {
-            if let limit = settings.packetLimit, session.counts.read >= limit { break }
+            // -c counts the packets with a line (TCP), as tcpdump counts the packets it prints.
+            if let limit = settings.packetLimit, session.counts.tcp >= limit { break }
             switch source.next() {
             case .packet(let record):
                 writer?.write(record)
@@ -125,10 +126,10 @@ final class PacketReader: @unchecked Sendable {
     }
 
     func run(into pipe: PacketPipe<DecodedBatch>) {
-        var number = 0
+        var number = 0, tcp = 0
         var batch = pipe.batchToFill()
         reading: while true {
-            if let limit, number >= limit {
+            if let limit, tcp >= limit {
                 batch.pointee.append(.end)
                 break
             }
@@ -136,8 +137,10 @@ final class PacketReader: @unchecked Sendable {
             case .packet(let record):
                 writer?.write(record)
                 number += 1
-                batch.pointee.append(record, number: number, decoder: decoder, verifyChecksums: verifyChecksums,
-                                     printer: &printer, lines: &lines)
+                if batch.pointee.append(record, number: number, decoder: decoder, verifyChecksums: verifyChecksums,
+                                        printer: &printer, lines: &lines) {
+                    tcp += 1
+                }
             case .timeout:
                 continue
             case .end:

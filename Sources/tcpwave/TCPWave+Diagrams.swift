@@ -27,7 +27,7 @@ extension TCPWave {
             }
         }
         if let flow {
-            if flow <= 0 { throw ValidationError("--flow needs a connection number: 1, 2, ... (the #N of the annotations)") }
+            if flow <= 0 { throw ValidationError("--flow \(flow): needs a connection number: 1, 2, ... (the #N of the annotations)") }
             if diagram == nil && !ladder { throw ValidationError("--flow selects the connection for --diagram or --ladder; add one of them") }
         }
     }

@@ -21,36 +21,43 @@ struct TCPWave: ParsableCommand {
         discussion: """
         Reads a pcap or pcapng file (-r FILE, or -r - for standard input). A filter expression \
         may follow the options, written as for tcpdump: tcpwave -r x.pcap tcp port 80
-        """)
+        """,
+        version: TCPWave.versionText)
 
-    @Option(name: .customShort("r"), help: ArgumentHelp("Read packets from a capture file ('-' for standard input).", valueName: "file"))
+    /// tcpwave's own version.
+    static let version = "0.9.0"
+
+    /// What `--version` prints, as tcpdump prints its own and libpcap's.
+    static var versionText: String { "tcpwave version \(version)\n\(CaptureSource.libraryVersion)" }
+
+    @Option(name: .customShort("r"), parsing: .unconditional, help: ArgumentHelp("Read packets from a capture file ('-' for standard input).", valueName: "file"))
     var file: String?
 
-    @Option(name: .customShort("i"), help: ArgumentHelp("Capture live from an interface (lo, any, eth0...); needs root or CAP_NET_RAW+CAP_NET_ADMIN.", valueName: "interface"))
+    @Option(name: .customShort("i"), parsing: .unconditional, help: ArgumentHelp("Capture live from an interface (lo, any, eth0...); needs root or CAP_NET_RAW+CAP_NET_ADMIN.", valueName: "interface"))
     var interface: String?
 
     @Flag(name: .customShort("D"), help: "List the interfaces tcpwave can capture on, and exit.")
     var listInterfaces = false
 
-    @Option(name: .customShort("s"), help: ArgumentHelp("Snapshot length for live capture, in bytes.", valueName: "snaplen"))
+    @Option(name: .customShort("s"), parsing: .unconditional, help: ArgumentHelp("Snapshot length for live capture, in bytes.", valueName: "snaplen"), transform: NumberArgument.whole)
     var snapshotLength: Int = 262_144
 
     @Flag(name: .customShort("p"), help: "Do not put the interface into promiscuous mode.")
     var noPromiscuous = false
 
-    @Option(name: .customShort("B"), help: ArgumentHelp("Kernel capture buffer size, in KiB.", valueName: "KiB"))
+    @Option(name: .customShort("B"), parsing: .unconditional, help: ArgumentHelp("Kernel capture buffer size, in KiB.", valueName: "KiB"), transform: NumberArgument.whole)
     var bufferSize: Int?
 
-    @Option(name: .customShort("w"), help: ArgumentHelp("Also save the raw packets to this pcap file.", valueName: "file"))
+    @Option(name: .customShort("w"), parsing: .unconditional, help: ArgumentHelp("Also save the raw packets to this pcap file.", valueName: "file"))
     var writeFile: String?
 
-    @Option(name: .customShort("Z"), help: ArgumentHelp("When started as root, drop to this user once the interface is open (default: nobody).", valueName: "user"))
+    @Option(name: .customShort("Z"), parsing: .unconditional, help: ArgumentHelp("When started as root, drop to this user once the interface is open (default: nobody).", valueName: "user"))
     var user: String?
 
     @Flag(name: .customShort("l"), help: "Line-buffered output: each line is written as soon as it is complete.")
     var lineBuffered = false
 
-    @Option(name: .customLong("duration"), help: ArgumentHelp("Stop a live capture after this many seconds.", valueName: "seconds"))
+    @Option(name: .customLong("duration"), parsing: .unconditional, help: ArgumentHelp("Stop a live capture after this many seconds.", valueName: "seconds"), transform: NumberArgument.seconds)
     var duration: Double?
 
     @Flag(name: .customShort("n"), help: "Do not resolve addresses or ports (tcpwave never does; accepted as -n or -nn).")
@@ -71,7 +78,7 @@ struct TCPWave: ParsableCommand {
     @Flag(name: .customShort("q"), help: "Quick output: 'tcp N' instead of flags and numbers.")
     var quick = false
 
-    @Option(name: .customShort("c"), help: ArgumentHelp("Stop after this many packets.", valueName: "count"))
+    @Option(name: .customShort("c"), parsing: .unconditional, help: ArgumentHelp("Stop after this many TCP packets (the packets tcpwave prints a line for), as tcpdump stops after this many printed packets.", valueName: "count"), transform: NumberArgument.whole)
     var count: Int?
 
     @Flag(name: .customShort("#"), help: "Print the packet number before each line.")
@@ -86,19 +93,19 @@ struct TCPWave: ParsableCommand {
     @Flag(name: .customLong("summary"), help: "Print only one summary line per connection, no packet lines.")
     var summary = false
 
-    @Option(name: .customLong("msl"), help: ArgumentHelp("Maximum segment lifetime in seconds; TIME_WAIT lasts 2xMSL.", valueName: "seconds"))
+    @Option(name: .customLong("msl"), parsing: .unconditional, help: ArgumentHelp("Maximum segment lifetime in seconds; TIME_WAIT lasts 2xMSL.", valueName: "seconds"), transform: NumberArgument.seconds)
     var msl: Double = 60
 
-    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Forget a connection after this many seconds without a packet.", valueName: "seconds"))
+    @Option(name: .customLong("idle-timeout"), parsing: .unconditional, help: ArgumentHelp("Forget a connection after this many seconds without a packet.", valueName: "seconds"), transform: NumberArgument.seconds)
     var idleTimeout: Double = 300
 
-    @Option(name: .customLong("max-flows"), help: ArgumentHelp("Track at most this many connections; the oldest idle one is evicted.", valueName: "n"))
+    @Option(name: .customLong("max-flows"), parsing: .unconditional, help: ArgumentHelp("Track at most this many connections; the oldest idle one is evicted.", valueName: "n"), transform: NumberArgument.whole)
     var maxFlows: Int = 131_072
 
-    @Option(name: .customLong("syn-flood-threshold"), help: ArgumentHelp("Alert when this many half-open connections to one server endpoint begin within one window (0: off).", valueName: "n"))
+    @Option(name: .customLong("syn-flood-threshold"), parsing: .unconditional, help: ArgumentHelp("Alert when this many half-open connections to one server endpoint begin within one window (0: off).", valueName: "n"), transform: NumberArgument.whole)
     var synFloodThreshold: Int = 100
 
-    @Option(name: .customLong("syn-flood-window"), help: ArgumentHelp("Length of the SYN flood counting window, in seconds.", valueName: "seconds"))
+    @Option(name: .customLong("syn-flood-window"), parsing: .unconditional, help: ArgumentHelp("Length of the SYN flood counting window, in seconds.", valueName: "seconds"), transform: NumberArgument.seconds)
     var synFloodWindow: Double = 5
 
     @Flag(name: .customLong("single-thread"), help: "Read, decode and track a file on one thread. By default a file is read and decoded (and the tcpdump part of each line written) on a second thread, unless --json packet records, --note-names, diagrams or --explain are asked for.")
@@ -116,39 +123,31 @@ struct TCPWave: ParsableCommand {
     @Flag(name: .customLong("ignore-checksums"), help: "For the Zeek columns, do not verify checksums (Zeek's -C). Otherwise a packet with a bad TCP checksum only adds 'C' to the history, and one with a bad IPv4 header checksum is left out.")
     var ignoreChecksums = false
 
-    @Option(name: .customLong("likely-server-ports"), help: ArgumentHelp("Zeek's likely_server_ports, which pick the originator of a connection seen without its SYN: ports separated by commas, 'default' (Zeek's default scripts) or 'none'.", valueName: "ports"))
+    @Option(name: .customLong("likely-server-ports"), parsing: .unconditional, help: ArgumentHelp("Zeek's likely_server_ports, which pick the originator of a connection seen without its SYN: ports separated by commas, 'default' (Zeek's default scripts) or 'none'.", valueName: "ports"))
     var likelyServerPorts = "default"
 
-    @Option(name: .customLong("diagram"), help: ArgumentHelp("Draw ladder diagrams of the connections into FILE.svg (one below another) or FILE.html (a sortable table of connections and every diagram), when the input ends.", valueName: "file"))
+    @Option(name: .customLong("diagram"), parsing: .unconditional, help: ArgumentHelp("Draw ladder diagrams of the connections into FILE.svg (one below another) or FILE.html (a sortable table of connections and every diagram), when the input ends.", valueName: "file"))
     var diagram: String?
 
     @Flag(name: .customLong("ladder"), help: "Instead of packet lines, print each connection's ladder diagram as text, fitted to the terminal (COLUMNS, else its width, else 100).")
     var ladder = false
 
-    @Option(name: .customLong("flow"), help: ArgumentHelp("Draw only connection N (the #N of the annotations) with --diagram or --ladder.", valueName: "n"))
+    @Option(name: .customLong("flow"), parsing: .unconditional, help: ArgumentHelp("Draw only connection N (the #N of the annotations) with --diagram or --ladder.", valueName: "n"), transform: NumberArgument.whole)
     var flow: Int?
 
     @Flag(name: .customLong("explain"), help: "After each annotated line, one or two sentences in plain language on what happened and why.")
     var explain = false
 
-    @Option(name: .customLong("lang"), help: ArgumentHelp("Language of --explain: en (default) or zh.", valueName: "en|zh"))
+    @Option(name: .customLong("lang"), parsing: .unconditional, help: ArgumentHelp("Language of --explain: en (default) or zh.", valueName: "en|zh"))
     var lang: String?
 
     @Argument(help: ArgumentHelp("Capture filter, as tcpdump takes it (pcap-filter(7)).", valueName: "expression"))
     var filter: [String] = []
 
-    /// ArgumentParser options always take a value; `--conn-log` alone means `--conn-log=tsv`
-    /// (`--conn-log json` and `--conn-log=json` both choose JSON).
+    /// tcpdump's spellings (`-c100`, `-rFILE`, `-nnr FILE`, `--conn-log` alone) first become the
+    /// ones ArgumentParser parses (TcpdumpArgv.swift).
     static func main() {
-        let given = Array(CommandLine.arguments.dropFirst())
-        var arguments: [String] = []
-        var operands = false
-        for (i, a) in given.enumerated() {
-            if a == "--" { operands = true }
-            let valueFollows = i + 1 < given.count && ConnLogChoice(rawValue: given[i + 1]) != nil
-            arguments.append(!operands && a == "--conn-log" && !valueFollows ? "--conn-log=tsv" : a)
-        }
-        main(arguments)
+        main(TcpdumpArgv.rewrite(Array(CommandLine.arguments.dropFirst())))
     }
 
     /// `--likely-server-ports`: a port list where `default` stands for Zeek's default set; nil if malformed.
@@ -188,18 +187,18 @@ struct TCPWave: ParsableCommand {
             throw ValidationError("give a capture to read with -r FILE (-r - for standard input) or an interface with -i")
         }
         if file != nil && interface != nil { throw ValidationError("-r and -i are alternatives; choose one") }
-        if let duration, !(duration > 0 && duration <= 365.0 * 86_400) { throw ValidationError("--duration must be more than 0 and at most a year of seconds") }
+        if let duration, !(duration > 0 && duration <= 365.0 * 86_400) { throw ValidationError("--duration \(duration): must be more than 0 and at most a year of seconds") }
         if duration != nil && interface == nil { throw ValidationError("--duration applies to live capture (-i)") }
-        if snapshotLength <= 0 || snapshotLength > 262_144 { throw ValidationError("-s must be between 1 and 262144") }
-        if let bufferSize, bufferSize <= 0 { throw ValidationError("-B must be a positive size in KiB") }
+        if snapshotLength < 0 || snapshotLength > 262_144 { throw ValidationError("-s \(snapshotLength): the snapshot length must be between 0 (262144, as tcpdump takes it) and 262144 bytes") }
+        if let bufferSize, bufferSize <= 0 { throw ValidationError("-B \(bufferSize): the buffer size must be a positive number of KiB") }
         if timestampFlags > 5 { throw ValidationError("only -t, -tt, -ttt, -tttt and -ttttt are supported") }
-        if let count, count <= 0 { throw ValidationError("-c needs a positive packet count") }
+        if let count, count <= 0 { throw ValidationError("-c \(count): the packet count must be positive") }
         let year = 365.0 * 86_400
-        if !(msl > 0 && msl <= year) { throw ValidationError("--msl must be more than 0 and at most a year of seconds") }
-        if !(idleTimeout > 0 && idleTimeout <= year) { throw ValidationError("--idle-timeout must be more than 0 and at most a year of seconds") }
-        if maxFlows <= 0 { throw ValidationError("--max-flows must be positive") }
-        if synFloodThreshold < 0 { throw ValidationError("--syn-flood-threshold must be 0 (off) or positive") }
-        if !(synFloodWindow >= 0.001 && synFloodWindow <= 86_400) { throw ValidationError("--syn-flood-window must be between 0.001 and 86400 seconds") }
+        if !(msl > 0 && msl <= year) { throw ValidationError("--msl \(msl): must be more than 0 and at most a year of seconds") }
+        if !(idleTimeout > 0 && idleTimeout <= year) { throw ValidationError("--idle-timeout \(idleTimeout): must be more than 0 and at most a year of seconds") }
+        if maxFlows <= 0 { throw ValidationError("--max-flows \(maxFlows): must be positive") }
+        if synFloodThreshold < 0 { throw ValidationError("--syn-flood-threshold \(synFloodThreshold): must be 0 (off) or positive") }
+        if !(synFloodWindow >= 0.001 && synFloodWindow <= 86_400) { throw ValidationError("--syn-flood-window \(synFloodWindow): must be between 0.001 and 86400 seconds") }
         if summary && timeline { throw ValidationError("--summary and --timeline are alternatives; choose one") }
         if json && connLog != nil { throw ValidationError("--json and --conn-log are alternatives; choose one") }
         if noteNames && (json || connLog != nil) { throw ValidationError("--note-names does not combine with --json or --conn-log") }
@@ -247,7 +246,7 @@ struct TCPWave: ParsableCommand {
         let status: Int32
         if let interface {
             var live = LiveOptions()
-            live.snapshotLength = snapshotLength
+            live.snapshotLength = snapshotLength == 0 ? 262_144 : snapshotLength
             live.promiscuous = !noPromiscuous
             live.bufferKiB = bufferSize
             // Like tcpdump: a person watching a terminal sees each line at once.

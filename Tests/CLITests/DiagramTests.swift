@@ -220,7 +220,7 @@ struct DiagramTests {
     @Test("bad combinations are refused with a message naming the flag", arguments: [
         (["--diagram", "out.png"], "--diagram writes FILE.svg or FILE.html"),
         (["--flow", "1"], "--flow selects the connection for --diagram or --ladder"),
-        (["--ladder", "--flow", "0"], "--flow needs a connection number"),
+        (["--ladder", "--flow", "0"], "--flow 0: needs a connection number"),
         (["--lang", "zh"], "--lang chooses the language of --explain"),
         (["--explain", "--lang", "fr"], "--lang must be en or zh"),
         (["--explain", "--json"], "--explain follows the annotated packet lines; it does not combine with --json"),
