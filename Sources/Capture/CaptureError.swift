@@ -19,7 +19,9 @@ public enum CaptureError: Error, Sendable, CustomStringConvertible {
         case let .read(source, packet, message):
             return "\(displayName(source)): packet \(packet): \(message)"
         case let .write(path, message):
-            return "\(path): cannot write capture: \(message)"
+            // libpcap's message often names the path itself; name it once.
+            let reason = message.hasPrefix("\(path): ") ? String(message.dropFirst(path.utf8.count + 2)) : message
+            return "\(path): cannot write capture: \(reason)"
         case let .listInterfaces(message):
             return "cannot list interfaces: \(message)"
         }

@@ -50,7 +50,8 @@ public enum ConnectionText {
 
     private static func writeRow(_ e: TimelineEntry, first: Nanoseconds, _ out: inout OutputBuffer) {
         var row = OutputBuffer.memory()
-        row.append("  +")
+        // `+0.000212`, or `-0.001000` for a packet stamped before the first one.
+        row.append(e.time < first ? "  " : "  +")
         appendSeconds(e.time &- first, &row)
         pad(&row, to: 16)
         row.append(e.role.name)
@@ -112,18 +113,8 @@ public enum ConnectionText {
             }
             out.append(UInt8(ascii: ")"))
         }
-        out.append("; closed ")
-        let closing = c.closing
-        switch (closing, reason) {
-        case (.open, .idle): out.append("never (idle timeout)")
-        case (.open, .evicted): out.append("never (evicted: flow table full)")
-        case (.open, .superseded): out.append("never (superseded by a new connection)")
-        default:
-            let (head, role, tail) = closing.parts
-            out.append(head)
-            if let role { out.append(role.name) }
-            out.append(tail)
-        }
+        out.append("; closed")
+        appendClosing(c.closing, reason, &out)
         if let rtt = c.handshakeRTT {
             out.append("; handshake RTT ")
             appendSeconds(rtt, &out)
@@ -132,17 +123,15 @@ public enum ConnectionText {
         out.append("; duration ")
         appendSeconds(c.lastTime &- c.firstTime, &out)
         out.append(" s; client ")
-        out.append(decimal: c.clientTrack.packets)
-        out.append(" pkts ")
+        appendPackets(c.clientTrack.packets, &out)
         out.append(decimal: c.clientTrack.payloadBytes)
         out.append(" B, server ")
-        out.append(decimal: c.serverTrack.packets)
-        out.append(" pkts ")
+        appendPackets(c.serverTrack.packets, &out)
         out.append(decimal: c.serverTrack.payloadBytes)
         out.append(" B; final client ")
-        out.append(c.clientTrack.state.name)
+        appendState(c.clientTrack, &out)
         out.append(", server ")
-        out.append(c.serverTrack.state.name)
+        appendState(c.serverTrack, &out)
         if c.halfCloseData { out.append("; half-close with data") }
         if reason == .endOfInput && c.isHalfOpen, let syn = c.synTime {
             out.append(c.synAckTime == nil ? "; half-open (no SYN-ACK) at end of capture, age " : "; half-open (SYN-ACK sent, no ACK) at end of capture, age ")
@@ -150,5 +139,62 @@ public enum ConnectionText {
             out.append(" s")
         }
         out.append(UInt8(ascii: "\n"))
+    }
+
+    /// `1 pkt `, `3 pkts `.
+    private static func appendPackets(_ n: Int, _ out: inout OutputBuffer) {
+        out.append(decimal: n)
+        out.append(n == 1 ? " pkt " : " pkts ")
+    }
+
+    /// A state as the packet lines show it: `LISTEN?` when inferred, not yet shown by a packet.
+    private static func appendState(_ track: borrowing EndpointTrack, _ out: inout OutputBuffer) {
+        out.append(track.state.name)
+        if track.certainty == .inferred { out.append(UInt8(ascii: "?")) }
+    }
+
+    /// What follows `closed` in a summary: ` 4-way close by client`, `: still open at end of
+    /// capture`, ` never (idle timeout)`, ` half-closed by client, never fully (evicted: flow table full)`.
+    static func appendClosing(_ closing: Closing, _ reason: EndReason, _ out: inout OutputBuffer) {
+        switch (closing, reason) {
+        case (.open, .closed), (.open, .endOfInput):
+            out.append(": still open at end of capture")
+        case (.open, _):
+            out.append(" never")
+            appendForgotten(reason, &out)
+        case (.halfClosed(let role), _):
+            out.append(" half-closed by ")
+            out.append(role.name)
+            if reason == .endOfInput || reason == .closed {
+                out.append(", still open at end of capture")
+            } else {
+                out.append(", never fully")
+                appendForgotten(reason, &out)
+            }
+        default:
+            out.append(32)
+            let (head, role, tail) = closing.parts
+            out.append(head)
+            if let role { out.append(role.name) }
+            out.append(tail)
+        }
+    }
+
+    /// Why the tracker let go of a connection that had not closed: ` (idle timeout)`.
+    private static func appendForgotten(_ reason: EndReason, _ out: inout OutputBuffer) {
+        switch reason {
+        case .idle: out.append(" (idle timeout)")
+        case .evicted: out.append(" (evicted: flow table full)")
+        case .superseded: out.append(" (superseded by a new connection)")
+        case .closed, .endOfInput: break
+        }
+    }
+
+    /// The same words as a string, for the diagrams' verdicts (without `closed`).
+    public static func closingText(_ closing: Closing, _ reason: EndReason) -> String {
+        var out = OutputBuffer.memory()
+        appendClosing(closing, reason, &out)
+        let text = out.takeString()
+        return text.hasPrefix(": ") ? String(text.dropFirst(2)) : String(text.dropFirst())
     }
 }

@@ -108,10 +108,11 @@ public enum LadderText {
         }
     }
 
-    /// `+0.000212`: seconds since the connection's first packet, with microseconds.
+    /// `+0.000212`: seconds since the connection's first packet, with microseconds (`-0.001000`
+    /// for a packet stamped before it).
     public static func offset(_ t: Nanoseconds, from first: Nanoseconds) -> String {
         var out = OutputBuffer.memory()
-        out.append(UInt8(ascii: "+"))
+        if t >= first { out.append(UInt8(ascii: "+")) }
         ConnectionText.appendSeconds(t &- first, &out)
         return out.takeString()
     }
@@ -194,7 +195,7 @@ public enum LadderText {
         case (.open, .idle): closing = "never closed (idle timeout)"
         case (.open, .evicted): closing = "never closed (evicted: flow table full)"
         case (.open, .superseded): closing = "never closed (superseded by a new connection)"
-        default: closing = c.closing.text
+        default: closing = ConnectionText.closingText(c.closing, e.reason)
         }
         return "\(c.opening.text); \(closing)"
     }

@@ -40,6 +40,9 @@ public struct TimestampFormatter {
     public let nanoseconds: Bool
     private var cachedSecond = Int.min
     private var cachedLocal = true
+    /// The cached second could be converted, and its year has at most four digits.
+    private var cachedValid = true
+    private var cachedLongYear = false
     /// "YYYY-MM-DD HH:MM:SS" for the cached second; the time of day is bytes 11..<19.
     private var cachedText: (UInt64, UInt64, UInt64) = (0, 0, 0)
     /// tcpdump's `tv_ref`: (0, 0) means not set yet.
@@ -62,8 +65,15 @@ public struct TimestampFormatter {
             appendClock(seconds, fraction, withDate: true, local: true, &out)
             out.append(32)
         case .unix:
-            out.append(decimal: seconds)
-            appendFraction(fraction, &out)
+            // tcpdump's ts_unix_print: the seconds go through `(unsigned)`, so a pcapng
+            // `if_tsoffset` past 32 bits is cut to its low 32, and one with bit 31 set is refused.
+            let low = UInt32(truncatingIfNeeded: seconds)
+            if low & 0x8000_0000 != 0 {
+                out.append("[Error converting time]")
+            } else {
+                out.append(decimal: UInt64(low))
+                appendFraction(fraction, &out)
+            }
             out.append(32)
         case .sincePrevious, .sinceFirst:
             let (negative, s, f) = delta(seconds, fraction)
@@ -106,20 +116,50 @@ public struct TimestampFormatter {
             out.append("[Error converting time]")
             return
         }
-        calendar(seconds, local: local)
+        guard calendar(seconds, local: local) else {
+            // localtime/gmtime cannot convert it (a year past what `struct tm` holds): tcpdump's
+            // nd_format_time prints this instead, and no fraction.
+            out.append("[Error converting time]")
+            return
+        }
+        if cachedLongYear {
+            // A year past 9999 does not fit the cached layout; tcpdump's strftime prints it whole.
+            var parts = tm()
+            var t = time_t(seconds)
+            if local { _ = localtime_r(&t, &parts) } else { _ = gmtime_r(&t, &parts) }
+            if withDate {
+                out.append(decimal: Int(parts.tm_year) + 1900)
+                out.append(UInt8(ascii: "-"))
+                out.append(decimal: Int(parts.tm_mon) + 1, zeroPadded: 2)
+                out.append(UInt8(ascii: "-"))
+                out.append(decimal: Int(parts.tm_mday), zeroPadded: 2)
+                out.append(32)
+            }
+            out.append(decimal: Int(parts.tm_hour), zeroPadded: 2)
+            out.append(UInt8(ascii: ":"))
+            out.append(decimal: Int(parts.tm_min), zeroPadded: 2)
+            out.append(UInt8(ascii: ":"))
+            out.append(decimal: Int(parts.tm_sec), zeroPadded: 2)
+            appendFraction(fraction, &out)
+            return
+        }
         withUnsafeBytes(of: &cachedText) {
             out.append(bytes: UnsafeRawBufferPointer(rebasing: $0[(withDate ? 0 : 11)..<19]))
         }
         appendFraction(fraction, &out)
     }
 
-    private mutating func calendar(_ seconds: Int, local: Bool) {
-        guard seconds != cachedSecond || local != cachedLocal else { return }
+    /// Fills the cache for `seconds`; false when the C library cannot convert them.
+    private mutating func calendar(_ seconds: Int, local: Bool) -> Bool {
+        guard seconds != cachedSecond || local != cachedLocal else { return cachedValid }
         cachedSecond = seconds
         cachedLocal = local
         var t = time_t(seconds)
         var parts = tm()
-        if local { _ = localtime_r(&t, &parts) } else { _ = gmtime_r(&t, &parts) }
+        let converted = local ? localtime_r(&t, &parts) : gmtime_r(&t, &parts)
+        cachedValid = converted != nil
+        cachedLongYear = Int(parts.tm_year) + 1900 > 9999
+        guard cachedValid, !cachedLongYear else { return cachedValid }
         var text = OutputBuffer.memory()
         text.append(decimal: Int(parts.tm_year) + 1900, zeroPadded: 4)
         text.append(UInt8(ascii: "-"))
@@ -135,10 +175,10 @@ public struct TimestampFormatter {
         withUnsafeMutableBytes(of: &cachedText) { dst in
             let copy = text.bytes
             copy.withUnsafeBytes { src in
-                // A year past 9999 makes the text longer; keep its last 19 bytes aligned.
                 let n = Swift.min(src.count, dst.count)
                 dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[(src.count - n)..<src.count]))
             }
         }
+        return true
     }
 }

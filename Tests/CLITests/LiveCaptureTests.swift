@@ -139,7 +139,7 @@ struct LiveCaptureTests {
         let status = capture.interrupt()
         holder.waitUntilExit()
         #expect(status == 0)
-        #expect(capture.stdout.contains("opened 3-way handshake; closed open at end of capture"), "\(capture.stdout)")
+        #expect(capture.stdout.contains("opened 3-way handshake; closed: still open at end of capture"), "\(capture.stdout)")
         #expect(capture.stdout.contains("final client ESTABLISHED, server ESTABLISHED"))
         #expect(capture.stderr.contains("packets captured"), "\(capture.stderr)")
     }

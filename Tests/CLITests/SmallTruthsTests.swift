@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+
+/// The small truths of issue 14: `-tt` past 2^31 − 1 seconds as tcpdump prints it (D1), what a
+/// summary says of a half-closed connection that was idle-expired or evicted (D2), negative
+/// offsets (D8), `1 pkt`, `closed: still open at end of capture`, `LISTEN?` in summaries, and a path
+/// named once. The captures in Fixtures/reliability are written by its make_pcaps.py (the same
+/// script as the shared reproductions).
+struct SmallTruthsTests {
+    static let dir = "Fixtures/reliability"
+
+    /// Golden text: the expected output, exactly.
+    static let goldens: [(name: String, arguments: [String], stdout: String)] = [
+        ("D1 -tt at 2^31 - 1 and 2^31 seconds", ["-nn", "-tt", "--no-annotate", "-r", "\(dir)/tt-2038.pcap"], """
+        2147483647.000000 IP 10.201.9.1.41002 > 10.201.9.2.80: Flags [S], seq 1000, win 64240, length 0
+        [Error converting time] IP 10.201.9.1.41003 > 10.201.9.2.80: Flags [S], seq 1000, win 64240, length 0
+
+        """),
+        ("D1 -tt with if_tsoffset 2^62 s: seconds cut to 32 bits", ["-nn", "-tt", "--no-annotate", "-r", "\(dir)/tsoffset-huge.pcapng"], """
+        1700000000.000000 IP 10.201.9.1.47000 > 10.201.9.2.80: Flags [S], seq 1000, win 64240, length 0
+        1700000000.000001 IP 10.201.9.2.80 > 10.201.9.1.47000: Flags [S.], seq 5000, ack 1001, win 64240, length 0
+        1700000000.000002 IP 10.201.9.1.47000 > 10.201.9.2.80: Flags [.], ack 1, win 64240, length 0
+
+        """),
+        ("D1 -tttt with if_tsoffset 2^62 s: no calendar date", ["-nn", "-tttt", "--no-annotate", "-c", "1", "-r", "\(dir)/tsoffset-huge.pcapng"], """
+        [Error converting time] IP 10.201.9.1.47000 > 10.201.9.2.80: Flags [S], seq 1000, win 64240, length 0
+
+        """),
+        ("D2 half-closed, then idle-expired", ["--summary", "-r", "\(dir)/half-closed-then-idle.pcap"], """
+        #1 summary 10.201.9.1:45000 > 10.201.9.2:80: opened 3-way handshake; closed half-closed by client, never fully (idle timeout); handshake RTT 0.002000 s; duration 0.005000 s; client 4 pkts 7 B, server 2 pkts 10 B; final client FIN_WAIT_1, server ESTABLISHED
+        #2 summary 10.201.9.1:45001 > 10.201.9.2:80: opened 3-way handshake; closed: still open at end of capture; handshake RTT 0.002000 s; duration 0.002000 s; client 2 pkts 0 B, server 1 pkt 0 B; final client ESTABLISHED, server ESTABLISHED
+
+        """),
+        ("D2 half-closed, then evicted", ["--summary", "--max-flows", "1", "-r", "\(dir)/half-closed-two.pcap"], """
+        #1 summary 10.201.9.1:45000 > 10.201.9.2:80: opened 3-way handshake; closed half-closed by client, never fully (evicted: flow table full); handshake RTT 0.002000 s; duration 0.005000 s; client 4 pkts 7 B, server 2 pkts 10 B; final client FIN_WAIT_1, server ESTABLISHED
+        #2 summary 10.201.9.1:45001 > 10.201.9.2:80: opened 3-way handshake; closed: still open at end of capture; handshake RTT 0.002000 s; duration 0.002000 s; client 2 pkts 0 B, server 1 pkt 0 B; final client ESTABLISHED, server ESTABLISHED
+
+        """),
+        ("half-closed at the end of the capture", ["--summary", "-c", "6", "-r", "\(dir)/half-closed-two.pcap"], """
+        #1 summary 10.201.9.1:45000 > 10.201.9.2:80: opened 3-way handshake; closed half-closed by client, still open at end of capture; handshake RTT 0.002000 s; duration 0.005000 s; client 4 pkts 7 B, server 2 pkts 10 B; final client FIN_WAIT_1, server ESTABLISHED
+
+        """),
+        ("LISTEN? in a summary as on the line", ["--summary", "-c", "1", "-r", "Fixtures/pcap/crafted/document-example.pcap"], """
+        #1 summary 192.168.1.116:3337 > 192.168.1.123:7788: opened unanswered SYN; closed: still open at end of capture; duration 0.000000 s; client 1 pkt 0 B, server 0 pkts 0 B; final client SYN_SENT, server LISTEN?; half-open (no SYN-ACK) at end of capture, age 0.000000 s
+
+        """),
+    ]
+
+    @Test("summaries, timelines and -tt print the golden text", arguments: goldens.map(\.name))
+    func golden(_ name: String) {
+        let g = SmallTruthsTests.goldens.first { $0.name == name }!
+        let r = Harness.tcpwave(g.arguments)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == g.stdout, "\(name):\n\(r.stdout)")
+    }
+
+    @Test("D8: offsets before the first packet print as -0.001000, not +-0.001000")
+    func negativeOffsets() {
+        let r = Harness.tcpwave(["--timeline", "-r", "\(SmallTruthsTests.dir)/ts-backwards-1conn.pcap"])
+        #expect(r.status == 0)
+        #expect(!r.stdout.contains("+-"))
+        #expect(r.stdout.contains("\n  -0.001000     server    LISTEN -> SYN_RECEIVED              2       -0.001000 s\n"), "\(r.stdout)")
+        #expect(r.stdout.contains("\n  +0.000000     server    CLOSED -> LISTEN (inferred)         1       -\n"))
+        let ladder = Harness.tcpwave(["--ladder", "-r", "\(SmallTruthsTests.dir)/ts-backwards-1conn.pcap"])
+        #expect(!ladder.stdout.contains("+-"), "\(ladder.stdout)")
+        #expect(ladder.stdout.contains("-0.001000"))
+    }
+
+    @Test("-tt, -tttt and the default clock print what tcpdump prints for out-of-range seconds", arguments: [
+        "-tt", "-tttt", "-ttt", "-ttttt", "",
+    ])
+    func tcpdumpTimestamps(_ flag: String) throws {
+        guard let tcpdump = Harness.which("tcpdump") else {
+            print("skipped: tcpdump is not installed")
+            return
+        }
+        // The shared capture, and one whose if_tsoffset (2^40 s) gives a year past 9999.
+        let huge = try Data(contentsOf: Harness.packageRoot.appendingPathComponent("\(SmallTruthsTests.dir)/tsoffset-huge.pcapng"))
+        var bytes = [UInt8](huge)
+        let offset62: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0x40], offset40: [UInt8] = [0, 0, 0, 0, 0, 1, 0, 0]
+        let at = try #require((0...(bytes.count - 8)).first { Array(bytes[$0..<($0 + 8)]) == offset62 })
+        bytes.replaceSubrange(at..<(at + 8), with: offset40)
+        let longYear = Harness.temporaryFile("tsoffset-2e40.pcapng", bytes)
+        for path in ["\(SmallTruthsTests.dir)/tt-2038.pcap", "\(SmallTruthsTests.dir)/tsoffset-huge.pcapng", longYear] {
+            let flags = flag.isEmpty ? ["-nn"] : ["-nn", flag]
+            let theirs = Harness.run(tcpdump, flags + ["-r", path])
+            let ours = Harness.tcpwave(flags + ["--no-annotate", "-r", path])
+            #expect(ours.stdout == theirs.stdout, "\(flag) \(path)")
+        }
+    }
+
+    @Test("a capture that cannot be written is named once")
+    func writeErrorNamesPathOnce() {
+        let r = Harness.tcpwave(["-r", "Fixtures/pcap/crafted/document-example.pcap", "-w", "/nonexistent-dir/x.pcap"])
+        #expect(r.status == 1)
+        #expect(r.stderr == "tcpwave: /nonexistent-dir/x.pcap: cannot write capture: No such file or directory\n")
+    }
+}
