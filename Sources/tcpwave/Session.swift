@@ -33,6 +33,8 @@ struct Session: ~Copyable {
     private let jsonPackets: Bool
     /// A diagram could not be written, or the `--flow` asked for never appeared.
     private(set) var diagramFailed = false
+    /// Checksums verified for the Zeek columns, for the warning at the end.
+    private var checksums = ChecksumTally()
 
     init(settings: RunSettings, linkType: LinkType, sourceName: String, lineBuffered: Bool = false) {
         self.settings = settings
@@ -118,6 +120,7 @@ struct Session: ~Copyable {
     private mutating func track(_ segment: borrowing Segment) -> PacketEvent {
         // Before the tracker expires anything, so a held record still finds its connection.
         if pendingHead < pendingRecords.count { flushPendingRecords(now: segment.time) }
+        checksums.count(segment.checksum)
         let event = tracker.process(segment)
         ladders?.record(segment, event)
         return event
@@ -350,5 +353,6 @@ struct Session: ~Copyable {
         if s.idleExpired > 0 { line += ", \(s.idleExpired) idle-expired" }
         if halfOpenAtEnd > 0 { line += ", \(halfOpenAtEnd) half-open at end" }
         diagnose(line)
+        if let warning = checksums.warning { diagnose(warning) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PcapCraft
 import Testing
 
 /// The small truths of issue 14: `-tt` past 2^31 − 1 seconds as tcpdump prints it (D1), what a
@@ -94,5 +95,43 @@ struct SmallTruthsTests {
         let r = Harness.tcpwave(["-r", "Fixtures/pcap/crafted/document-example.pcap", "-w", "/nonexistent-dir/x.pcap"])
         #expect(r.status == 1)
         #expect(r.stderr == "tcpwave: /nonexistent-dir/x.pcap: cannot write capture: No such file or directory\n")
+    }
+
+    static let offloadWarning = "tcpwave: warning: 11 of 11 TCP packets (100.0%) have bad TCP checksums, most likely from checksum offloading on the capturing host; the Zeek columns leave them out as Zeek does (history 'C', conn_state often OTH). --ignore-checksums (Zeek's -C) counts them.\n"
+
+    @Test("bad checksums (offload) are warned about once, at the end, with their share and --ignore-checksums", arguments: [
+        ["--conn-log"], ["--json"], ["--json", "--summary"], ["--conn-log=json", "--single-thread"],
+    ])
+    func offloadWarning(_ flags: [String]) {
+        let r = Harness.tcpwave(["-r", "Fixtures/pcap/real/ipv6-normal.pcap"] + flags)
+        #expect(r.status == 0)
+        #expect(r.stderr.hasSuffix(SmallTruthsTests.offloadWarning), "\(r.stderr)")
+        #expect(r.stderr.components(separatedBy: "warning:").count == 2)
+        let ignored = Harness.tcpwave(["-r", "Fixtures/pcap/real/ipv6-normal.pcap", "--ignore-checksums"] + flags)
+        #expect(!ignored.stderr.contains("warning"), "\(ignored.stderr)")
+    }
+
+    @Test("no checksum warning for text output, for good checksums, or at Zeek's 5% threshold and below")
+    func noOffloadWarning() {
+        #expect(!Harness.tcpwave(["-r", "Fixtures/pcap/real/ipv6-normal.pcap"]).stderr.contains("warning"))
+        #expect(!Harness.tcpwave(["-r", "Fixtures/pcap/crafted/document-example.pcap", "--conn-log"]).stderr.contains("warning"))
+        // One bad TCP checksum among the document example's 11 packets is 9.1%: warned.
+        let capture = Scenarios.documentExample()
+        var one = PcapFileWriter()
+        for (i, r) in capture.records.enumerated() {
+            var frame = r.frame
+            if i == 3 { frame[14 + 20 + 16] ^= 0xff }
+            one.append(seconds: r.seconds, nanoseconds: r.nanos, frame: frame)
+        }
+        let path = Harness.temporaryFile("one-bad-checksum.pcap", one.bytes)
+        let r = Harness.tcpwave(["-r", path, "--conn-log"])
+        #expect(r.stderr.contains("tcpwave: warning: 1 of 11 TCP packets (9.1%) have bad TCP checksums"), "\(r.stderr)")
+        // The same packet in a capture of 22: 4.5%, under Zeek's threshold.
+        var many = PcapFileWriter()
+        for r in capture.records { many.append(seconds: r.seconds, nanoseconds: r.nanos, frame: r.frame) }
+        many.appendRaw(Array(one.bytes.dropFirst(24)))
+        let quiet = Harness.tcpwave(["-r", Harness.temporaryFile("one-in-22.pcap", many.bytes), "--conn-log"])
+        #expect(quiet.status == 0)
+        #expect(!quiet.stderr.contains("warning"), "\(quiet.stderr)")
     }
 }
