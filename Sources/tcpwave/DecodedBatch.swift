@@ -38,6 +38,8 @@ struct DecodedBatch: PipeBatch {
     /// at `lineEnds[i]`.
     private(set) var text: [UInt8] = []
     private(set) var lineEnds: [Int32] = []
+    /// How far into the file the reader was when it sent the batch (for the progress line).
+    var fileOffset: Int? = nil
 
     init() {
         kinds.reserveCapacity(DecodedBatch.capacity)

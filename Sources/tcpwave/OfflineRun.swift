@@ -37,6 +37,7 @@ struct OfflineRun {
         inform("reading from file \(path), link-type \(source.linkTypeText), snapshot length \(source.snapshotLength)")
         var session = Session(settings: settings, linkType: source.linkType, sourceName: displayName, lineBuffered: lineBuffered)
         var status: Int32 = 0
+        var progress = ProgressLine(path: path)
         // A second thread reads, decodes and writes the tcpdump part of the lines when nothing else
         // printed needs the packet bytes. Not for standard input or -l: a batch waits for 1024
         // packets, and a pipe may deliver them slowly.
@@ -44,7 +45,8 @@ struct OfflineRun {
             let printer = session.printsPacketLines ? TcpdumpPrinter(style: settings.style, linkType: source.linkType) : nil
             status = runPipelined(&session, PacketReader(source: source, writer: writer, decoder: decoder,
                                                         limit: settings.packetLimit, verifyChecksums: settings.verifyChecksums,
-                                                        printer: printer))
+                                                        printer: printer), &progress)
+            ProgressLine.erase()
             session.finish()
             if session.diagramFailed { status = 1 }
             return status
@@ -56,6 +58,9 @@ struct OfflineRun {
             case .packet(let record):
                 writer?.write(record)
                 session.handle(record, decoder: decoder)
+                if progress != nil && session.counts.read % ProgressLine.packetStride == 0 {
+                    progress!.update(bytes: source.fileOffset, packets: session.counts.read)
+                }
             case .timeout:
                 continue
             case .end:
@@ -67,6 +72,7 @@ struct OfflineRun {
                 break reading
             }
         }
+        ProgressLine.erase()
         session.finish()
         if session.diagramFailed { status = 1 }
         return status
@@ -75,7 +81,7 @@ struct OfflineRun {
     /// Reading, decoding and the tcpdump part of the lines on a second thread, tracking,
     /// annotations and records on this one: only decoded values and text cross, in batches
     /// (PacketPipe.swift, DecodedBatch.swift).
-    private func runPipelined(_ session: inout Session, _ reader: PacketReader) -> Int32 {
+    private func runPipelined(_ session: inout Session, _ reader: PacketReader, _ progress: inout ProgressLine?) -> Int32 {
         let pipe = PacketPipe<DecodedBatch>(batches: 4)
         let finished = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
@@ -86,6 +92,7 @@ struct OfflineRun {
         while true {
             let batch = pipe.batchToDrain()
             let last = session.handle(batch.pointee)
+            progress?.update(bytes: batch.pointee.fileOffset, packets: session.counts.read)
             pipe.recycle()
             if last == .readFailure {
                 session.flushOutput()
@@ -153,6 +160,7 @@ final class PacketReader: @unchecked Sendable {
             }
             if batch.pointee.isFull {
                 batch.pointee.takeText(from: &lines)
+                batch.pointee.fileOffset = source.fileOffset
                 pipe.send()
                 batch = pipe.batchToFill()
             }

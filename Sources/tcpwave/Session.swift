@@ -227,6 +227,7 @@ struct Session: ~Copyable {
             // Machine-readable standard output stays pure; alerts go to standard error.
             guard !alerts.isEmpty else { return }
             out.flush()
+            ProgressLine.erase()
             var err = OutputBuffer(fileDescriptor: 2)
             for a in alerts { AlertText.write(a, into: &err) }
             err.flush()
