@@ -19,8 +19,10 @@ struct TCPWave: ParsableCommand {
         commandName: "tcpwave",
         abstract: "Explain every TCP connection in a capture: tcpdump lines annotated with handshake and teardown steps and both endpoints' RFC 9293 states.",
         discussion: """
-        Reads a pcap or pcapng file (-r FILE, or -r - for standard input). A filter expression \
-        may follow the options, written as for tcpdump: tcpwave -r x.pcap tcp port 80
+        Reads a pcap or pcapng file (-r FILE, or -r - for standard input) or captures live (-i). \
+        A filter expression may follow the options, written as for tcpdump: tcpwave -r x.pcap tcp port 80. \
+        Options are spelled as tcpdump takes them: values attached or apart (-c100, -c 100, -rFILE), \
+        letters run together (-nnr FILE, -vvv).
         """,
         version: TCPWave.versionText)
 
@@ -30,10 +32,10 @@ struct TCPWave: ParsableCommand {
     /// What `--version` prints, as tcpdump prints its own and libpcap's.
     static var versionText: String { "tcpwave version \(version)\n\(CaptureSource.libraryVersion)" }
 
-    @Option(name: .customShort("r"), parsing: .unconditional, help: ArgumentHelp("Read packets from a capture file ('-' for standard input).", valueName: "file"))
+    @Option(name: .customShort("r"), parsing: .unconditional, help: ArgumentHelp("Read packets from a capture file ('-' for standard input).", valueName: "file"), completion: .file())
     var file: String?
 
-    @Option(name: .customShort("i"), parsing: .unconditional, help: ArgumentHelp("Capture live from an interface (lo, any, eth0...); needs root or CAP_NET_RAW+CAP_NET_ADMIN.", valueName: "interface"))
+    @Option(name: .customShort("i"), parsing: .unconditional, help: ArgumentHelp("Capture live from an interface (lo, any, eth0...); needs root or CAP_NET_RAW+CAP_NET_ADMIN.", valueName: "interface"), completion: .shellCommand("ls /sys/class/net 2>/dev/null; echo any"))
     var interface: String?
 
     @Flag(name: .customShort("D"), help: "List the interfaces tcpwave can capture on, and exit.")
@@ -48,10 +50,10 @@ struct TCPWave: ParsableCommand {
     @Option(name: .customShort("B"), parsing: .unconditional, help: ArgumentHelp("Kernel capture buffer size, in KiB.", valueName: "KiB"), transform: NumberArgument.whole)
     var bufferSize: Int?
 
-    @Option(name: .customShort("w"), parsing: .unconditional, help: ArgumentHelp("Also save the raw packets to this pcap file.", valueName: "file"))
+    @Option(name: .customShort("w"), parsing: .unconditional, help: ArgumentHelp("Also save the raw packets to this pcap file.", valueName: "file"), completion: .file())
     var writeFile: String?
 
-    @Option(name: .customShort("Z"), parsing: .unconditional, help: ArgumentHelp("When started as root, drop to this user once the interface is open (default: nobody).", valueName: "user"))
+    @Option(name: .customShort("Z"), parsing: .unconditional, help: ArgumentHelp("When started as root, drop to this user once the interface is open (default: nobody).", valueName: "user"), completion: .shellCommand("cut -d: -f1 /etc/passwd"))
     var user: String?
 
     @Flag(name: .customShort("l"), help: "Line-buffered output: each line is written as soon as it is complete.")
@@ -117,7 +119,7 @@ struct TCPWave: ParsableCommand {
     @Flag(name: .customLong("json"), help: "Newline-delimited JSON instead of text (schema tcpwave/1): a record per TCP packet (none with --summary; timelines with --timeline), one per connection as it ends, and a final stats record.")
     var json = false
 
-    @Option(name: .customLong("conn-log"), help: ArgumentHelp("Print only Zeek conn.log rows, one per connection: --conn-log (Zeek's tab-separated log with its # headers) or --conn-log=json (Zeek's JSON form).", valueName: "tsv|json"))
+    @Option(name: .customLong("conn-log"), help: ArgumentHelp("Print only Zeek conn.log rows, one per connection: --conn-log (Zeek's tab-separated log with its # headers) or --conn-log=json (Zeek's JSON form).", valueName: "tsv|json"), completion: .list(["tsv", "json"]))
     var connLog: ConnLogChoice?
 
     @Flag(name: .customLong("ignore-checksums"), help: "For the Zeek columns, do not verify checksums (Zeek's -C). Otherwise a packet with a bad TCP checksum only adds 'C' to the history, and one with a bad IPv4 header checksum is left out.")
@@ -126,7 +128,7 @@ struct TCPWave: ParsableCommand {
     @Option(name: .customLong("likely-server-ports"), parsing: .unconditional, help: ArgumentHelp("Zeek's likely_server_ports, which pick the originator of a connection seen without its SYN: ports separated by commas, 'default' (Zeek's default scripts) or 'none'.", valueName: "ports"))
     var likelyServerPorts = "default"
 
-    @Option(name: .customLong("diagram"), parsing: .unconditional, help: ArgumentHelp("Draw ladder diagrams of the connections into FILE.svg (one below another) or FILE.html (a sortable table of connections and every diagram), when the input ends.", valueName: "file"))
+    @Option(name: .customLong("diagram"), parsing: .unconditional, help: ArgumentHelp("Draw ladder diagrams of the connections into FILE.svg (one below another) or FILE.html (a sortable table of connections and every diagram), when the input ends.", valueName: "file"), completion: .file(extensions: ["svg", "html"]))
     var diagram: String?
 
     @Flag(name: .customLong("ladder"), help: "Instead of packet lines, print each connection's ladder diagram as text, fitted to the terminal (COLUMNS, else its width, else 100).")
@@ -138,7 +140,7 @@ struct TCPWave: ParsableCommand {
     @Flag(name: .customLong("explain"), help: "After each annotated line, one or two sentences in plain language on what happened and why.")
     var explain = false
 
-    @Option(name: .customLong("lang"), parsing: .unconditional, help: ArgumentHelp("Language of --explain: en (default) or zh.", valueName: "en|zh"))
+    @Option(name: .customLong("lang"), parsing: .unconditional, help: ArgumentHelp("Language of --explain: en (default) or zh.", valueName: "en|zh"), completion: .list(["en", "zh"]))
     var lang: String?
 
     @Argument(help: ArgumentHelp("Capture filter, as tcpdump takes it (pcap-filter(7)).", valueName: "expression"))

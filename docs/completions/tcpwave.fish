@@ -1,0 +1,120 @@
+function __tcpwave_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __tcpwave_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __tcpwave_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __tcpwave_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __tcpwave_parse_tokens -S
+    set -l unparsed_tokens (__tcpwave_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'tcpwave'
+        __tcpwave_parse_subcommand -r 1 'r=' 'i=' 'D' 's=' 'p' 'B=' 'w=' 'Z=' 'l' 'duration=' 'n' 'S' 't' 'nano' 'v' 'q' 'c=' '#' 'no-annotate' 'timeline' 'summary' 'msl=' 'idle-timeout=' 'max-flows=' 'syn-flood-threshold=' 'syn-flood-window=' 'single-thread' 'note-names' 'json' 'conn-log=' 'ignore-checksums' 'likely-server-ports=' 'diagram=' 'ladder' 'flow=' 'explain' 'lang=' 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'help'
+            __tcpwave_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __tcpwave_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __tcpwave_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __tcpwave_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __tcpwave_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__tcpwave_tokens -p)
+    if test -z "$(__tcpwave_tokens -t)"
+        set -l index (count (__tcpwave_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'tcpwave' -f
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" r' -s 'r' -d 'Read packets from a capture file (\'-\' for standard input).' -rF
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" i' -s 'i' -d 'Capture live from an interface (lo, any, eth0...); needs root or CAP_NET_RAW+CAP_NET_ADMIN.' -rfka '(ls /sys/class/net 2>/dev/null; echo any)'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" D' -s 'D' -d 'List the interfaces tcpwave can capture on, and exit.'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" s' -s 's' -d 'Snapshot length for live capture, in bytes.' -rfka ''
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" p' -s 'p' -d 'Do not put the interface into promiscuous mode.'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" B' -s 'B' -d 'Kernel capture buffer size, in KiB.' -rfka ''
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" w' -s 'w' -d 'Also save the raw packets to this pcap file.' -rF
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" Z' -s 'Z' -d 'When started as root, drop to this user once the interface is open (default: nobody).' -rfka '(cut -d: -f1 /etc/passwd)'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" l' -s 'l' -d 'Line-buffered output: each line is written as soon as it is complete.'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" duration' -l 'duration' -d 'Stop a live capture after this many seconds.' -rfka ''
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave"' -s 'n' -d 'Do not resolve addresses or ports (tcpwave never does; accepted as -n or -nn).'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" S' -s 'S' -d 'Print absolute TCP sequence numbers.'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave"' -s 't' -d 'Timestamps: -t none, -tt epoch seconds, -ttt since previous, -tttt date, -ttttt since first.'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" nano' -l 'nano' -d 'Print timestamps with nanoseconds.'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave"' -s 'v' -d 'Verbose: IP header details and TCP checksums (-vv prints seq on every packet).'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" q' -s 'q' -d 'Quick output: \'tcp N\' instead of flags and numbers.'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" c' -s 'c' -d 'Stop after this many TCP packets (the packets tcpwave prints a line for), as tcpdump stops after this many printed packets.' -rfka ''
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" #' -s '#' -d 'Print the packet number before each line.'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" no-annotate' -l 'no-annotate' -d 'Print plain tcpdump lines, without tcpwave\'s annotations.'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" timeline' -l 'timeline' -d 'Print each connection\'s state timeline and summary when it ends.'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" summary' -l 'summary' -d 'Print only one summary line per connection, no packet lines.'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" msl' -l 'msl' -d 'Maximum segment lifetime in seconds; TIME_WAIT lasts 2xMSL.' -rfka ''
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" idle-timeout' -l 'idle-timeout' -d 'Forget a connection after this many seconds without a packet.' -rfka ''
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" max-flows' -l 'max-flows' -d 'Track at most this many connections; the oldest idle one is evicted.' -rfka ''
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" syn-flood-threshold' -l 'syn-flood-threshold' -d 'Alert when this many half-open connections to one server endpoint begin within one window (0: off).' -rfka ''
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" syn-flood-window' -l 'syn-flood-window' -d 'Length of the SYN flood counting window, in seconds.' -rfka ''
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" single-thread' -l 'single-thread' -d 'Read, decode and track a file on one thread. By default a file is read and decoded (and the tcpdump part of each line written) on a second thread, unless --json packet records, --note-names, diagrams or --explain are asked for.'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" note-names' -l 'note-names' -d 'Instead of packet lines, print \'packet<TAB>flow<TAB>notes\' per TCP packet, notes by machine name (retransmission, duplicate_ack, keepalive...) or \'-\'.'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" json' -l 'json' -d 'Newline-delimited JSON instead of text (schema tcpwave/1): a record per TCP packet (none with --summary; timelines with --timeline), one per connection as it ends, and a final stats record.'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" conn-log' -l 'conn-log' -d 'Print only Zeek conn.log rows, one per connection: --conn-log (Zeek\'s tab-separated log with its # headers) or --conn-log=json (Zeek\'s JSON form).' -rfka 'tsv json'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" ignore-checksums' -l 'ignore-checksums' -d 'For the Zeek columns, do not verify checksums (Zeek\'s -C). Otherwise a packet with a bad TCP checksum only adds \'C\' to the history, and one with a bad IPv4 header checksum is left out.'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" likely-server-ports' -l 'likely-server-ports' -d 'Zeek\'s likely_server_ports, which pick the originator of a connection seen without its SYN: ports separated by commas, \'default\' (Zeek\'s default scripts) or \'none\'.' -rfka ''
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" diagram' -l 'diagram' -d 'Draw ladder diagrams of the connections into FILE.svg (one below another) or FILE.html (a sortable table of connections and every diagram), when the input ends.' -rfa '(set -l exts \'svg\' \'html\';for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.{$exts};printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" ladder' -l 'ladder' -d 'Instead of packet lines, print each connection\'s ladder diagram as text, fitted to the terminal (COLUMNS, else its width, else 100).'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" flow' -l 'flow' -d 'Draw only connection N (the #N of the annotations) with --diagram or --ladder.' -rfka ''
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" explain' -l 'explain' -d 'After each annotated line, one or two sentences in plain language on what happened and why.'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" lang' -l 'lang' -d 'Language of --explain: en (default) or zh.' -rfka 'en zh'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" version' -l 'version' -d 'Show the version.'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_positional "tcpwave" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave help" version' -l 'version' -d 'Show the version.'
