@@ -37,6 +37,9 @@ KERNEL_STATES = {1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECEIVED", 4: "FIN_WAI
 SCENARIOS = {
     "normal-close": (5101, 40101, TO_SERVER, [],
                      "request, reply, the client closes first, the server closes after reading EOF"),
+    "fin-ack-together": (5111, 40111, TO_SERVER, [],
+                         "request, reply, the client closes first; the server closes as soon as it reads EOF, "
+                         "so its ACK of the client's FIN rides on its own FIN (one FIN,ACK segment)"),
     "half-close": (5102, 40102, TO_SERVER, [],
                    "the client sends a request and shuts down writing; the server sends three replies "
                    "into the half-closed connection, then closes"),
@@ -78,9 +81,7 @@ SCENARIOS = {
 # ------------------------------------------------------------------ namespaces
 _libc = ctypes.CDLL(None, use_errno=True)
 CLONE_NEWNET = 0x40000000
-
-
-_home_fd = None
+_home_fd = None     # the namespace the helper started in (the host's), opened by main()
 
 
 class In:
@@ -305,6 +306,12 @@ def play(name, ns):
         lst, c, a = connected_pair(ns, port, cport)
         exchange(c, a)
         client_first_close(c, a)
+    elif name == "fin-ack-together":
+        lst, c, a = connected_pair(ns, port, cport)
+        exchange(c, a)
+        c.close()
+        read_to_eof(a)                      # wakes up on the FIN, well inside the delayed-ACK time
+        a.close()
     elif name == "half-close":
         lst, c, a = connected_pair(ns, port, cport)
         c.sendall(b"GET /half-close\r\n")

@@ -71,7 +71,11 @@ cleanup() {
         kill -INT "$BPF_PID" 2>/dev/null || true
         wait "$BPF_PID" 2>/dev/null || true
     fi
-    for ns in "$CLIENT" "$ROUTER" "$SERVER"; do ip netns del "$ns" 2>/dev/null || true; done
+    for ns in "$CLIENT" "$ROUTER" "$SERVER"; do
+        # anything a crashed helper left running in our namespaces (tcpdump), by pid
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
+        ip netns del "$ns" 2>/dev/null || true
+    done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
