@@ -41,7 +41,7 @@ struct TCPWave: ParsableCommand {
     @Flag(name: .customShort("D"), help: "List the interfaces tcpwave can capture on, and exit.")
     var listInterfaces = false
 
-    @Option(name: .customShort("s"), parsing: .unconditional, help: ArgumentHelp("Snapshot length for live capture, in bytes.", valueName: "snaplen"), transform: NumberArgument.whole)
+    @Option(name: .customShort("s"), parsing: .unconditional, help: ArgumentHelp("Snapshot length for live capture, in bytes (0: 262144, as tcpdump takes it).", valueName: "snaplen"), transform: NumberArgument.whole)
     var snapshotLength: Int = 262_144
 
     @Flag(name: .customShort("p"), help: "Do not put the interface into promiscuous mode.")

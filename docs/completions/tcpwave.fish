@@ -80,7 +80,7 @@ complete -c 'tcpwave' -f
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" r' -s 'r' -d 'Read packets from a capture file (\'-\' for standard input).' -rF
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" i' -s 'i' -d 'Capture live from an interface (lo, any, eth0...); needs root or CAP_NET_RAW+CAP_NET_ADMIN.' -rfka '(ls /sys/class/net 2>/dev/null; echo any)'
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" D' -s 'D' -d 'List the interfaces tcpwave can capture on, and exit.'
-complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" s' -s 's' -d 'Snapshot length for live capture, in bytes.' -rfka ''
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" s' -s 's' -d 'Snapshot length for live capture, in bytes (0: 262144, as tcpdump takes it).' -rfka ''
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" p' -s 'p' -d 'Do not put the interface into promiscuous mode.'
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" B' -s 'B' -d 'Kernel capture buffer size, in KiB.' -rfka ''
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" w' -s 'w' -d 'Also save the raw packets to this pcap file.' -rF
