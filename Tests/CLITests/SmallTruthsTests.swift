@@ -55,6 +55,23 @@ struct SmallTruthsTests {
         #expect(r.stdout == g.stdout, "\(name):\n\(r.stdout)")
     }
 
+    @Test("the captures in Fixtures/reliability are the ones its make_pcaps.py writes")
+    func capturesAreCurrent() throws {
+        guard let python = Harness.which("python3") else {
+            print("skipped: python3 is not installed")
+            return
+        }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("tcpwave-reliability-\(getpid())")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: out) }
+        let r = Harness.run(python, ["\(SmallTruthsTests.dir)/make_pcaps.py", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        for name in ["tt-2038.pcap", "tsoffset-huge.pcapng", "half-closed-then-idle.pcap", "half-closed-two.pcap", "ts-backwards-1conn.pcap"] {
+            let committed = FileManager.default.contents(atPath: Harness.packageRoot.appendingPathComponent("\(SmallTruthsTests.dir)/\(name)").path)
+            #expect(committed != nil && committed == FileManager.default.contents(atPath: out.appendingPathComponent(name).path), "\(name)")
+        }
+    }
+
     @Test("D8: offsets before the first packet print as -0.001000, not +-0.001000")
     func negativeOffsets() {
         let r = Harness.tcpwave(["--timeline", "-r", "\(SmallTruthsTests.dir)/ts-backwards-1conn.pcap"])
