@@ -91,6 +91,26 @@ struct ManPageTests {
         }
     }
 
+    @Test("bash completes option names and the values --lang and --conn-log take", arguments: [
+        ("tcpwave --sum", "--summary"), ("tcpwave --lang ", "en zh"), ("tcpwave --conn-log ", "json tsv"),
+        ("tcpwave --ignore-", "--ignore-checksums"),
+    ])
+    func bashCompletes(_ line: String, _ expected: String) {
+        guard let bash = Harness.which("bash") else { return }
+        let script = """
+        source docs/completions/tcpwave.bash
+        COMP_LINE="$1"; COMP_POINT=${#COMP_LINE}
+        read -ra COMP_WORDS <<< "$1"
+        [ "${1: -1}" = " " ] && COMP_WORDS+=("")
+        COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+        COMPREPLY=()
+        _tcpwave tcpwave "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+        printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' '
+        """
+        let r = Harness.run(bash, ["-c", script, "bash", line])
+        #expect(r.stdout.trimmingCharacters(in: .whitespaces) == expected, "\(line): \(r.stdout) \(r.stderr)")
+    }
+
     @Test("Scripts/install.sh installs the binary, the man page and the completions under PREFIX")
     func install() throws {
         let prefix = FileManager.default.temporaryDirectory.appendingPathComponent("tcpwave-install-\(getpid())").path
