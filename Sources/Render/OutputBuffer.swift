@@ -17,8 +17,12 @@ public struct OutputBuffer: ~Copyable {
     public var lineBuffered: Bool
     /// Flush when this many bytes are waiting.
     public let threshold: Int
-    /// Set once a write failed (e.g. EPIPE when the reader went away); later writes are dropped.
+    /// Set once a write failed (e.g. EPIPE when the reader went away) or was given up after a
+    /// stop request; later writes are dropped.
     public private(set) var failed = false
+    /// The errno of the write that failed; nil if none did, or if output was only given up
+    /// because a stop was requested while a write was blocked.
+    public private(set) var writeError: Int32? = nil
 
     public init(fileDescriptor: Int32, threshold: Int = 1 << 16, lineBuffered: Bool = false) {
         self.fileDescriptor = fileDescriptor
@@ -215,7 +219,9 @@ public struct OutputBuffer: ~Copyable {
         if lineBuffered || count >= threshold { flush() }
     }
 
-    /// Writes everything buffered to the descriptor.
+    /// Writes everything buffered to the descriptor. A write interrupted by a signal is retried
+    /// unless a stop was requested (`StopRequest`): a reader that stopped reading must not keep
+    /// Ctrl-C from working. Any other error ends the output and is kept in `writeError`.
     public mutating func flush() {
         guard fileDescriptor >= 0, count > 0 else { return }
         if failed { count = 0; return }
@@ -223,8 +229,10 @@ public struct OutputBuffer: ~Copyable {
         while offset < count {
             let n = write(fileDescriptor, storage + offset, count - offset)
             if n < 0 {
-                if errno == EINTR { continue }
+                let code = errno
+                if code == EINTR && !StopRequest.isRequested { continue }
                 failed = true
+                if code != EINTR { writeError = code }
                 break
             }
             offset += n
@@ -251,6 +259,7 @@ public struct OutputBuffer: ~Copyable {
             var offset = 0
             while offset < count {
                 let n = write(fileDescriptor, storage + offset, count - offset)
+                if n < 0 && errno == EINTR && !StopRequest.isRequested { continue }
                 if n <= 0 { break }
                 offset += n
             }
