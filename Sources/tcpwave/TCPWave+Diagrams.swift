@@ -32,7 +32,7 @@ extension TCPWave {
         }
     }
 
-    /// Opens the diagram file before the first packet (and before a live capture drops root).
+    /// Checks before the first packet that the diagram file can be written (DiagramOutput.swift).
     func configureDiagrams(_ settings: inout RunSettings) throws {
         if explain { settings.explain = ExplainLanguage(rawValue: lang ?? "en") ?? .en }
         guard diagram != nil || ladder else { return }
@@ -42,12 +42,11 @@ extension TCPWave {
         d.sourceName = file.map { $0 == "-" ? "<stdin>" : $0 } ?? interface ?? ""
         if ladder { d.ladderWidth = DiagramSettings.terminalWidth() }
         if let diagram, let kind = DiagramSettings.kind(of: diagram) {
-            switch DiagramSettings.openFile(diagram) {
-            case .success(let fd): d.file = (diagram, kind, fd)
-            case .failure(let error):
+            if let error = DiagramSettings.checkWritable(diagram) {
                 diagnose(error.description)
                 throw ExitCode(1)
             }
+            d.file = (diagram, kind)
         }
         settings.diagram = d
     }
