@@ -105,7 +105,7 @@ public final class CaptureSource {
     /// The outcome of one read.
     public enum Next {
         case packet(PacketRecord)
-        /// A live capture's read timeout passed with no packet.
+        /// A live capture has no packet ready (see `waitForPackets`).
         case timeout
         case end
         case failure(String)
@@ -136,8 +136,19 @@ public final class CaptureSource {
         }
     }
 
-    /// The raw handle, for a signal handler that must call `pcap_breakloop` (async-signal-safe).
-    public var handleForBreakLoop: OpaquePointer { handle }
+    /// Waits until a live capture has packets ready, `wake` is readable (a signal handler's
+    /// self-pipe), a signal arrives, or `milliseconds` pass. The pipe is drained. The
+    /// kernel hands over a block of packets when it is full or the read timeout after its first
+    /// packet, so this also wakes when packets are due.
+    public func waitForPackets(milliseconds: Int32, wake: Int32) {
+        var fds = [pollfd(fd: pcap_get_selectable_fd(handle), events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+        let n = poll(&fds, wake >= 0 ? 2 : 1, milliseconds)
+        if n > 0 && fds[1].revents != 0 {
+            var sink = [UInt8](repeating: 0, count: 64)
+            while read(wake, &sink, sink.count) > 0 {}
+        }
+    }
 
     /// libpcap's counters for a live capture (received, dropped by kernel, dropped by interface).
     public func statistics() -> (received: UInt32, dropped: UInt32, interfaceDropped: UInt32)? {

@@ -1,16 +1,23 @@
 import CPcap
 import Wire
 
-/// How to open an interface, with tcpdump's defaults.
+/// How to open an interface, with tcpdump's defaults: buffered delivery with a timeout.
 public struct LiveOptions: Sendable {
     public var snapshotLength = 262_144
     public var promiscuous = true
-    /// Kernel buffer in KiB (`-B`); nil leaves libpcap's default.
+    /// Kernel buffer in KiB (`-B`); nil takes `defaultBufferKiB`.
     public var bufferKiB: Int? = nil
-    /// Deliver each packet as it arrives instead of batching.
-    public var immediate = true
-    /// How long a read may block before `next()` returns `.timeout` (checks for stop requests).
-    public var readTimeoutMilliseconds: Int32 = 200
+    /// `--immediate-mode`: deliver each packet as it arrives. Off by default, as in tcpdump:
+    /// libpcap then uses a TPACKET_V3 ring of variable-size frames that holds thousands of
+    /// packets, where immediate mode's TPACKET_V2 ring holds a few dozen at snaplen 262144.
+    public var immediate = false
+    /// The kernel hands over a block of packets when it is full or this long after its first
+    /// packet (tcpdump's 1000 ms): the upper bound on a line's delay in buffered delivery.
+    public var readTimeoutMilliseconds: Int32 = 1000
+
+    /// 4 MiB: twice libpcap's default, so that a burst of short connections fits while the
+    /// tracker catches up.
+    public static let defaultBufferKiB = 4096
 
     public init() {}
 }
@@ -26,12 +33,22 @@ extension CaptureSource {
         pcap_set_promisc(h, options.promiscuous ? 1 : 0)
         pcap_set_timeout(h, options.readTimeoutMilliseconds)
         if options.immediate { pcap_set_immediate_mode(h, 1) }
-        if let kib = options.bufferKiB { pcap_set_buffer_size(h, Int32(clamping: kib * 1024)) }
+        pcap_set_buffer_size(h, Int32(clamping: (options.bufferKiB ?? LiveOptions.defaultBufferKiB) * 1024))
         let status = pcap_activate(h)
         if status < 0 {
             let detail = String(cString: pcap_geterr(h))
             pcap_close(h)
             throw activationError(name, status, detail)
+        }
+        // Linux's "any" device: cooked v2 carries the interface and direction that tcpdump 4.99
+        // prints (`eth0  In  IP ...`). Older kernels or libpcaps keep cooked v1.
+        if name == "any" { _ = pcap_set_datalink(h, 276 /* DLT_LINUX_SLL2 */) }
+        // The caller waits in poll() (`waitForPackets`) so that a deadline, a signal or a flush
+        // does not depend on packets arriving; reads then only take what is ready.
+        guard pcap_setnonblock(h, 1, &errbuf) == 0 else {
+            let detail = cString(errbuf)
+            pcap_close(h)
+            throw .openInterface(name: name, message: detail, hint: nil)
         }
         return CaptureSource(liveHandle: h, name: name)
     }

@@ -1,16 +1,26 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Capture
 import Dispatch
 import Flows
 import Render
 import Wire
 
-/// Reads a capture file (or stdin) to its end: decode, track, print.
+/// Reads a capture file (or stdin) to its end, or until Ctrl-C or SIGTERM: decode, track, print.
+/// Interrupted, it ends as a live capture does: connections still open are reported, diagrams
+/// written, the counts printed.
 struct OfflineRun {
     let path: String
     let settings: RunSettings
     /// Also save the packets read (after the filter) to this pcap file.
     var writePath: String? = nil
+    /// `-l`, or standard output is a terminal: each line is written when complete.
     var lineBuffered = false
+    /// `-U`: flush the `-w` file after every packet.
+    var packetBuffered = false
 
     private var displayName: String { path == "-" ? "<stdin>" : path }
 
@@ -39,43 +49,75 @@ struct OfflineRun {
         var status: Int32 = 0
         var progress = ProgressLine(path: path)
         // A second thread reads, decodes and writes the tcpdump part of the lines when nothing else
-        // printed needs the packet bytes. Not for standard input or -l: a batch waits for 1024
-        // packets, and a pipe may deliver them slowly.
-        if !session.needsPacketBytes && !settings.singleThread && path != "-" && !lineBuffered {
+        // printed needs the packet bytes. Only for a regular file: a batch waits for 1024 packets,
+        // and standard input or a FIFO may deliver them slowly.
+        if !session.needsPacketBytes && !settings.singleThread && OfflineRun.isRegularFile(path) {
             let printer = session.printsPacketLines ? TcpdumpPrinter(style: settings.style, linkType: source.linkType) : nil
             status = runPipelined(&session, PacketReader(source: source, writer: writer, decoder: decoder,
                                                         limit: settings.packetLimit, verifyChecksums: settings.verifyChecksums,
-                                                        printer: printer), &progress)
-            ProgressLine.erase()
-            session.finish()
-            if session.diagramFailed { status = 1 }
-            return status
+                                                        printer: printer, packetBuffered: packetBuffered), &progress)
+        } else {
+            status = runOneThread(&session, source, decoder, writer, &progress)
         }
-        reading: while true {
+        ProgressLine.erase()
+        return OfflineRun.end(&session, status)
+    }
+
+    private func runOneThread(_ session: inout Session, _ source: CaptureSource, _ decoder: FrameDecoder,
+                              _ writer: CaptureWriter?, _ progress: inout ProgressLine?) -> Int32 {
+        while !StopRequest.isRequested {
+            if Signals.reportRequested, Signals.takeReportRequest() { diagnose(session.progressLine) }
             // -c counts the packets with a line (TCP), as tcpdump counts the packets it prints.
             if let limit = settings.packetLimit, session.counts.tcp >= limit { break }
             switch source.next() {
             case .packet(let record):
-                writer?.write(record)
+                if let writer {
+                    writer.write(record)
+                    if packetBuffered { writer.flush() }
+                }
                 session.handle(record, decoder: decoder)
+                if session.outputError != nil { return 1 }
                 if progress != nil && session.counts.read % ProgressLine.packetStride == 0 {
                     progress!.update(bytes: source.fileOffset, packets: session.counts.read)
                 }
             case .timeout:
                 continue
             case .end:
-                break reading
+                return 0
             case .failure(let message):
+                // A read from standard input interrupted by Ctrl-C is the end asked for.
+                if StopRequest.isRequested { return 0 }
                 session.flushOutput()
                 diagnose("\(displayName): packet \(session.counts.read + 1): \(CaptureSource.describeReadFailure(message))")
-                status = 1
-                break reading
+                return 1
             }
         }
-        ProgressLine.erase()
+        return 0
+    }
+
+    /// Reports what is still open and the counts; a failed write to standard output is said
+    /// once, as tcpdump says it, and makes the status 1.
+    static func end(_ session: inout Session, _ status: Int32) -> Int32 {
+        var status = status
+        var said = false
+        if let code = session.outputError {
+            diagnose("Unable to write output: \(String(cString: strerror(code)))")
+            said = true
+        }
         session.finish()
         if session.diagramFailed { status = 1 }
+        if let code = session.outputError {
+            if !said { diagnose("Unable to write output: \(String(cString: strerror(code)))") }
+            status = 1
+        }
         return status
+    }
+
+    /// Whether `path` names a regular file (not `-`, a FIFO or a device).
+    static func isRegularFile(_ path: String) -> Bool {
+        guard path != "-" else { return false }
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
     /// Reading, decoding and the tcpdump part of the lines on a second thread, tracking,
@@ -89,11 +131,27 @@ struct OfflineRun {
             finished.signal()
         }
         var status: Int32 = 0
+        var draining = false
         while true {
             let batch = pipe.batchToDrain()
+            if draining {
+                // Output failed: the reader's last batches are not printed.
+                let last = batch.pointee.kinds.last
+                pipe.recycle()
+                if last == .end || last == .readFailure { break }
+                continue
+            }
+            if Signals.reportRequested, Signals.takeReportRequest() { diagnose(session.progressLine) }
             let last = session.handle(batch.pointee)
             progress?.update(bytes: batch.pointee.fileOffset, packets: session.counts.read)
             pipe.recycle()
+            if session.outputError != nil {
+                status = 1
+                if last != nil { break }
+                reader.stop()
+                draining = true
+                continue
+            }
             if last == .readFailure {
                 session.flushOutput()
                 diagnose("\(displayName): packet \(session.counts.read + 1): \(reader.failure ?? "read error")")
@@ -121,18 +179,31 @@ final class PacketReader: @unchecked Sendable {
     private var lines = OutputBuffer.memory()
     /// The read error that ended the input, phrased for the user; set before `.readFailure` is sent.
     private(set) var failure: String? = nil
+    private let packetBuffered: Bool
+    /// Set by the consumer when its output failed: the reader ends the input early.
+    private var stopped = false
 
     init(source: CaptureSource, writer: CaptureWriter?, decoder: FrameDecoder, limit: Int?, verifyChecksums: Bool,
-         printer: TcpdumpPrinter?) {
+         printer: TcpdumpPrinter?, packetBuffered: Bool = false) {
         self.source = source
         self.writer = writer
         self.decoder = decoder
         self.limit = limit
         self.verifyChecksums = verifyChecksums
         self.printer = printer
+        self.packetBuffered = packetBuffered
     }
 
+    /// Asks the reader to end the input at the next packet (the consumer cannot write).
+    func stop() { stopped = true }
+
+    /// Reads on a worker thread, with the stop signals blocked there so that they reach the main
+    /// thread (whose blocked write they must interrupt); a stop request ends the input.
     func run(into pipe: PacketPipe<DecodedBatch>) {
+        Signals.blocked { read(into: pipe) }
+    }
+
+    private func read(into pipe: PacketPipe<DecodedBatch>) {
         var number = 0, tcp = 0
         var batch = pipe.batchToFill()
         reading: while true {
@@ -140,9 +211,16 @@ final class PacketReader: @unchecked Sendable {
                 batch.pointee.append(.end)
                 break
             }
+            if stopped || StopRequest.isRequested {
+                batch.pointee.append(.end)
+                break
+            }
             switch source.next() {
             case .packet(let record):
-                writer?.write(record)
+                if let writer {
+                    writer.write(record)
+                    if packetBuffered { writer.flush() }
+                }
                 number += 1
                 if batch.pointee.append(record, number: number, decoder: decoder, verifyChecksums: verifyChecksums,
                                         printer: &printer, lines: &lines) {

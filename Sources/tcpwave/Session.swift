@@ -35,6 +35,8 @@ struct Session: ~Copyable {
     private(set) var diagramFailed = false
     /// Checksums verified for the Zeek columns, for the warning at the end.
     private var checksums = ChecksumTally()
+    /// SYN flood alerts reported so far (for SIGUSR1's report).
+    private var alertCount = 0
 
     init(settings: RunSettings, linkType: LinkType, sourceName: String, lineBuffered: Bool = false) {
         self.settings = settings
@@ -216,6 +218,7 @@ struct Session: ~Copyable {
     /// `--no-annotate` (plain tcpdump lines); `"type":"alert"` records with `--json`.
     private mutating func reportAlerts() {
         let alerts = tracker.takeAlerts()
+        alertCount += alerts.count
         guard !settings.noteNames else { return }
         if settings.format == .json {
             for a in alerts { JSONLines.writeAlert(a, fractionDigits: fractionDigits, into: &out) }
@@ -334,6 +337,19 @@ struct Session: ~Copyable {
     }
 
     mutating func flushOutput() { out.flush() }
+
+    /// Output is waiting in the buffer (a live capture flushes it when idle).
+    var hasPendingOutput: Bool { !out.isEmpty }
+
+    /// The errno of a failed write to standard output, once one failed: the run must stop.
+    var outputError: Int32? { out.writeError }
+
+    /// SIGUSR1's report: the counts so far, connections open now, alerts so far.
+    var progressLine: String {
+        let s = tracker.statistics
+        return counts.line + "; \(s.connections) connection\(s.connections == 1 ? "" : "s"), \(s.live) open, "
+            + "\(alertCount) alert\(alertCount == 1 ? "" : "s")"
+    }
 
     /// Reports connections still open, flushes output, and prints the run's counts.
     mutating func finish() {

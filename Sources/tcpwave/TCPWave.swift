@@ -56,8 +56,14 @@ struct TCPWave: ParsableCommand {
     @Option(name: .customShort("Z"), parsing: .unconditional, help: ArgumentHelp("When started as root, drop to this user once the interface is open (default: nobody).", valueName: "user"), completion: .shellCommand("cut -d: -f1 /etc/passwd"))
     var user: String?
 
-    @Flag(name: .customShort("l"), help: "Line-buffered output: each line is written as soon as it is complete.")
+    @Flag(name: .customShort("l"), help: "Line-buffered output: each line is written as soon as it is complete (the default when standard output is a terminal).")
     var lineBuffered = false
+
+    @Flag(name: [.customShort("U"), .customLong("packet-buffered")], help: "With -w, write each packet to the file as soon as it is captured or read, not in blocks.")
+    var packetBuffered = false
+
+    @Flag(name: .customLong("immediate-mode"), help: "Live capture: have the kernel deliver each packet at once instead of in blocks (lower latency, but packets are dropped sooner under load).")
+    var immediateMode = false
 
     @Option(name: .customLong("duration"), parsing: .unconditional, help: ArgumentHelp("Stop a live capture after this many seconds.", valueName: "seconds"), transform: NumberArgument.seconds)
     var duration: Double?
@@ -191,6 +197,7 @@ struct TCPWave: ParsableCommand {
         if file != nil && interface != nil { throw ValidationError("-r and -i are alternatives; choose one") }
         if let duration, !(duration > 0 && duration <= 365.0 * 86_400) { throw ValidationError("--duration \(duration): must be more than 0 and at most a year of seconds") }
         if duration != nil && interface == nil { throw ValidationError("--duration applies to live capture (-i)") }
+        if immediateMode && interface == nil { throw ValidationError("--immediate-mode applies to live capture (-i)") }
         if snapshotLength < 0 || snapshotLength > 262_144 { throw ValidationError("-s \(snapshotLength): the snapshot length must be between 0 (262144, as tcpdump takes it) and 262144 bytes") }
         if let bufferSize, bufferSize <= 0 { throw ValidationError("-B \(bufferSize): the buffer size must be a positive number of KiB") }
         if timestampFlags > 5 { throw ValidationError("only -t, -tt, -ttt, -tttt and -ttttt are supported") }
@@ -221,6 +228,7 @@ struct TCPWave: ParsableCommand {
             }
             return
         }
+        Signals.install()
         var style = TcpdumpStyle()
         style.verbosity = verbosity
         style.absoluteSequence = absoluteSequence
@@ -246,18 +254,20 @@ struct TCPWave: ParsableCommand {
         }
         if settings.output != .linesAndTimelines { settings.tracker.timelines = false }
         let status: Int32
+        // Like tcpdump: a person watching a terminal sees each line at once.
+        let lines = lineBuffered || isatty(1) != 0
         if let interface {
             var live = LiveOptions()
             live.snapshotLength = snapshotLength == 0 ? 262_144 : snapshotLength
             live.promiscuous = !noPromiscuous
             live.bufferKiB = bufferSize
-            // Like tcpdump: a person watching a terminal sees each line at once.
-            let lines = lineBuffered || isatty(1) != 0
+            live.immediate = immediateMode
             status = LiveRun(interface: interface, settings: settings, options: live, writePath: writeFile,
                              user: user ?? (geteuid() == 0 ? "nobody" : nil), duration: duration,
-                             lineBuffered: lines).run()
+                             lineBuffered: lines, packetBuffered: packetBuffered).run()
         } else {
-            status = OfflineRun(path: file!, settings: settings, writePath: writeFile, lineBuffered: lineBuffered).run()
+            status = OfflineRun(path: file!, settings: settings, writePath: writeFile, lineBuffered: lines,
+                                packetBuffered: packetBuffered).run()
         }
         if status != 0 { throw ExitCode(status) }
     }
