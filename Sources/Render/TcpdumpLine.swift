@@ -42,7 +42,8 @@ public struct TcpdumpPrinter {
                 text = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             }
             out.append(string: text)
-            for _ in text.utf8.count..<5 { out.append(32) }
+            // printf's "%-5s": names longer than five characters are printed whole.
+            for _ in Swift.min(5, text.utf8.count)..<5 { out.append(32) }
             out.append(32)
             let direction: StaticString
             switch p.u8(10) {
