@@ -227,6 +227,12 @@ public struct OutputBuffer: ~Copyable {
         if failed { count = 0; return }
         var offset = 0
         while offset < count {
+            // A signal that interrupts a write after some bytes went through makes it return
+            // that count, not EINTR: after a stop request the rest is given up, not retried.
+            if offset > 0 && StopRequest.isRequested {
+                failed = true
+                break
+            }
             let n = write(fileDescriptor, storage + offset, count - offset)
             if n < 0 {
                 let code = errno

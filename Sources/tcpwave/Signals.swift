@@ -11,6 +11,8 @@ nonisolated(unsafe) private var wakeWriteEnd: Int32 = -1
 nonisolated(unsafe) private var wakeReadEnd: Int32 = -1
 /// SIGUSR1 arrived and its report is not printed yet.
 nonisolated(unsafe) private var reportPending: Int32 = 0
+/// The thread that writes the output; a stop signal that lands on another thread is passed on.
+nonisolated(unsafe) private var mainThread = pthread_self()
 
 /// SIGINT and SIGTERM end a run cleanly, as in tcpdump: reading stops, open connections are
 /// reported, diagrams written and the counts printed. The handlers are installed without
@@ -29,6 +31,7 @@ enum Signals {
         // Touch the globals first: no lazy initialisation may run inside a handler.
         StopRequest.signal = 0
         reportPending = 0
+        mainThread = pthread_self()
         var ends: [Int32] = [-1, -1]
         if pipe(&ends) == 0 {
             for fd in ends {
@@ -47,6 +50,7 @@ enum Signals {
             }
             stopRequestSignal = number
             Signals.wake()
+            Signals.interruptMainThread()
             alarm(1)
         }
         let report: @convention(c) (Int32) -> Void = { _ in
@@ -55,7 +59,10 @@ enum Signals {
         }
         let watchdog: @convention(c) (Int32) -> Void = { _ in
             // Interrupts a write that blocked after the stop; again every second until exit.
-            if stopRequestSignal != 0 { alarm(1) }
+            if stopRequestSignal != 0 {
+                Signals.interruptMainThread()
+                alarm(1)
+            }
         }
         set(SIGINT, stop, flags: 0)
         set(SIGTERM, stop, flags: 0)
@@ -93,6 +100,13 @@ enum Signals {
         pthread_sigmask(SIG_BLOCK, &mask, &old)
         defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
         return body()
+    }
+
+    /// A process-directed signal goes to any thread that does not block it (libdispatch keeps
+    /// idle worker threads): when the handler runs elsewhere, SIGALRM to the main thread
+    /// interrupts the write it may be blocked in. Async-signal-safe.
+    static func interruptMainThread() {
+        if pthread_equal(pthread_self(), mainThread) == 0 { pthread_kill(mainThread, SIGALRM) }
     }
 
     /// Async-signal-safe: one byte into the self-pipe.
