@@ -20,7 +20,7 @@ function __tcpwave_parse_tokens -S
     set -l unparsed_tokens (__tcpwave_tokens -pc)
     switch $unparsed_tokens[1]
     case 'tcpwave'
-        __tcpwave_parse_subcommand -r 1 'r=' 'i=' 'D' 's=' 'p' 'B=' 'w=' 'Z=' 'l' 'duration=' 'n' 'S' 't' 'nano' 'v' 'q' 'c=' '#' 'no-annotate' 'timeline' 'summary' 'msl=' 'idle-timeout=' 'max-flows=' 'syn-flood-threshold=' 'syn-flood-window=' 'single-thread' 'note-names' 'json' 'conn-log=' 'ignore-checksums' 'likely-server-ports=' 'diagram=' 'ladder' 'flow=' 'explain' 'lang=' 'version' 'h/help'
+        __tcpwave_parse_subcommand -r 1 'r=' 'i=' 'D' 's=' 'p' 'B=' 'w=' 'Z=' 'l' 'U/packet-buffered' 'immediate-mode' 'duration=' 'n' 'S' 't' 'nano' 'v' 'q' 'c=' '#' 'no-annotate' 'timeline' 'summary' 'msl=' 'idle-timeout=' 'max-flows=' 'syn-flood-threshold=' 'syn-flood-window=' 'single-thread' 'note-names' 'json' 'conn-log=' 'ignore-checksums' 'likely-server-ports=' 'diagram=' 'ladder' 'flow=' 'explain' 'lang=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __tcpwave_parse_subcommand -r 1 'version'
@@ -85,7 +85,9 @@ complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_option
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" B' -s 'B' -d 'Kernel capture buffer size, in KiB.' -rfka ''
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" w' -s 'w' -d 'Also save the raw packets to this pcap file.' -rF
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" Z' -s 'Z' -d 'When started as root, drop to this user once the interface is open (default: nobody).' -rfka '(cut -d: -f1 /etc/passwd)'
-complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" l' -s 'l' -d 'Line-buffered output: each line is written as soon as it is complete.'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" l' -s 'l' -d 'Line-buffered output: each line is written as soon as it is complete (the default when standard output is a terminal).'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" U packet-buffered' -s 'U' -l 'packet-buffered' -d 'With -w, write each packet to the file as soon as it is captured or read, not in blocks.'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" immediate-mode' -l 'immediate-mode' -d 'Live capture: have the kernel deliver each packet at once instead of in blocks (lower latency, but packets are dropped sooner under load).'
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" duration' -l 'duration' -d 'Stop a live capture after this many seconds.' -rfka ''
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave"' -s 'n' -d 'Do not resolve addresses or ports (tcpwave never does; accepted as -n or -nn).'
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" S' -s 'S' -d 'Print absolute TCP sequence numbers.'
