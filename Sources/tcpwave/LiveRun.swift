@@ -98,17 +98,7 @@ struct LiveRun {
                 break capture
             }
         }
-        if let code = session.outputError {
-            diagnose("Unable to write output: \(String(cString: strerror(code)))")
-            status = 1
-        }
-        session.finish()
-        if session.diagramFailed { status = 1 }
-        if let code = session.outputError, status == 0 {
-            // The last writes (summaries, records) failed.
-            diagnose("Unable to write output: \(String(cString: strerror(code)))")
-            status = 1
-        }
+        status = RunEnd.finish(&session, status: status)
         writer = nil
         if let stats = source.statistics() {
             let captured = session.counts.read

@@ -60,7 +60,7 @@ struct OfflineRun {
             status = runOneThread(&session, source, decoder, writer, &progress)
         }
         ProgressLine.erase()
-        return OfflineRun.end(&session, status)
+        return RunEnd.finish(&session, status: status)
     }
 
     private func runOneThread(_ session: inout Session, _ source: CaptureSource, _ decoder: FrameDecoder,
@@ -93,24 +93,6 @@ struct OfflineRun {
             }
         }
         return 0
-    }
-
-    /// Reports what is still open and the counts; a failed write to standard output is said
-    /// once, as tcpdump says it, and makes the status 1.
-    static func end(_ session: inout Session, _ status: Int32) -> Int32 {
-        var status = status
-        var said = false
-        if let code = session.outputError {
-            diagnose("Unable to write output: \(String(cString: strerror(code)))")
-            said = true
-        }
-        session.finish()
-        if session.diagramFailed { status = 1 }
-        if let code = session.outputError {
-            if !said { diagnose("Unable to write output: \(String(cString: strerror(code)))") }
-            status = 1
-        }
-        return status
     }
 
     /// Whether `path` names a regular file (not `-`, a FIFO or a device).

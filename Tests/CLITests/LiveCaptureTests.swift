@@ -363,6 +363,28 @@ struct LiveCaptureTests {
         _ = pipe.fileHandleForReading
     }
 
+    @Test("with SIGPIPE ignored (systemd's default), a live capture whose reader went away ends with 'Broken pipe' and status 1")
+    func brokenPipeWithSigpipeIgnored() throws {
+        if let reason = LiveCaptureTests.unavailable {
+            print("skipped: \(reason)")
+            return
+        }
+        let ns = Namespace()
+        let server = try ns.server(port: 8097)
+        defer { LiveCaptureTests.end(server) }
+        let clients = try ns.clients(port: 8097, count: 40, perSecond: 4)
+        defer { LiveCaptureTests.end(clients) }
+        // `timeout -s KILL` bounds the run: before the fix it never ended.
+        let script = "trap '' PIPE; timeout -s KILL 20 \(Harness.which("ip")!) netns exec \(ns.name) '\(Harness.tcpwave)' -i lo -nn tcp port 8097 "
+            + "| head -1 > /dev/null; echo \"status ${PIPESTATUS[0]}\""
+        let start = Date()
+        let r = Harness.run("/bin/bash", ["-c", script])
+        #expect(r.stdout == "status 1\n", "\(r.stdout) \(r.stderr)")
+        #expect(r.stderr.contains("tcpwave: Unable to write output: Broken pipe\n"), "\(r.stderr)")
+        #expect(r.stderr.contains("packets captured"), "\(r.stderr)")
+        #expect(Date().timeIntervalSince(start) < 10)
+    }
+
     @Test("a burst of short connections: tcpwave's defaults drop at most 1% of packets where tcpdump beside it drops none")
     func burstDropsBesideTcpdump() throws {
         if let reason = LiveCaptureTests.unavailable {
