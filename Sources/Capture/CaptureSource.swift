@@ -150,6 +150,21 @@ public final class CaptureSource {
         }
     }
 
+    /// For a capture read from a pipe or FIFO: whether the next packet can be read without
+    /// waiting, that is, bytes are left in the stdio buffer or the descriptor is readable. A reader
+    /// flushes its output before it would wait, so that `tcpdump -w - -U | tcpwave -r - | grep`
+    /// streams. Always true where the stdio buffer cannot be inspected.
+    public var inputReady: Bool {
+        guard !isLive, let file = pcap_file(handle) else { return true }
+        #if canImport(Glibc)
+        if let next = file.pointee._IO_read_ptr, let end = file.pointee._IO_read_end, next < end { return true }
+        var p = pollfd(fd: fileno(file), events: Int16(POLLIN), revents: 0)
+        return poll(&p, 1, 0) != 0
+        #else
+        return true
+        #endif
+    }
+
     /// libpcap's counters for a live capture (received, dropped by kernel, dropped by interface).
     public func statistics() -> (received: UInt32, dropped: UInt32, interfaceDropped: UInt32)? {
         var stats = pcap_stat()

@@ -65,8 +65,15 @@ struct OfflineRun {
 
     private func runOneThread(_ session: inout Session, _ source: CaptureSource, _ decoder: FrameDecoder,
                               _ writer: CaptureWriter?, _ progress: inout ProgressLine?) -> Int32 {
+        // Standard input or a FIFO: what was printed is handed on before the read would wait.
+        let streaming = !OfflineRun.isRegularFile(path)
         while !StopRequest.isRequested {
             if Signals.reportRequested, Signals.takeReportRequest() { diagnose(session.progressLine) }
+            if streaming && session.hasPendingOutput && !source.inputReady {
+                session.flushOutput()
+                writer?.flush()
+                if session.outputError != nil { return 1 }
+            }
             // -c counts the packets with a line (TCP), as tcpdump counts the packets it prints.
             if let limit = settings.packetLimit, session.counts.tcp >= limit { break }
             switch source.next() {

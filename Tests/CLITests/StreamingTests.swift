@@ -130,6 +130,20 @@ struct StreamingTests {
         #expect(run.exitStatus(within: 10) == 0)
     }
 
+    @Test("reading standard input into a pipe, the lines printed are written before tcpwave waits for more input")
+    func pipeGetsLinesBeforeInputWaits() throws {
+        let out = Pipe()
+        let (header, records) = StreamingTests.records("Fixtures/pcap/crafted/busy-server.pcap")
+        let run = try Running(["-nn", "-r", "-"], stdout: out.fileHandleForWriting)
+        try? out.fileHandleForWriting.close()
+        run.send(header + records.prefix(3).reduce(Data(), +))
+        let fd = out.fileHandleForReading.fileDescriptor
+        let text = StreamingTests.read(fd, seconds: 2, until: "#1 handshake 3/3")
+        #expect(text.split(separator: "\n").count == 3, "not the 3 lines within 2 s: '\(text)'")
+        run.closeInput()
+        #expect(run.exitStatus(within: 10) == 0)
+    }
+
     @Test("Ctrl-C while reading standard input ends like a live capture: open connections summarised, diagram written, counts printed")
     func interruptWhileReadingInput() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tcpwave-interrupt-\(UUID().uuidString)")
