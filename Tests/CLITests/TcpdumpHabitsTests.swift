@@ -28,6 +28,7 @@ struct TcpdumpHabitsTests {
         (["-vvv", "-c1", "-r", document], ["-v", "-v", "-v", "-c", "1", "-r", document]),
         (["-#Sttc4", "-r", document], ["-#", "-S", "-tt", "-c", "4", "-r", document]),
         (["-s0", "-r", document], ["-r", document]),
+        (["-lnnc3", "-r", document], ["-l", "-c", "3", "-r", document]),
         (["-r", document, "--conn-log", "-c2"], ["-r", document, "--conn-log=tsv", "-c", "2"]),
     ])
     func attachedValues(attached: [String], spelled: [String]) {
@@ -39,11 +40,11 @@ struct TcpdumpHabitsTests {
         #expect(!a.stdout.isEmpty)
     }
 
-    @Test("-wFILE saves the packets, as -w FILE does")
-    func attachedWriteFile() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tcpwave-attached-\(getpid()).pcap").path
+    @Test("-wFILE and -UwFILE save the packets, as -w FILE does", arguments: ["-w", "-Uw"])
+    func attachedWriteFile(_ letters: String) throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tcpwave-attached-\(getpid())\(letters).pcap").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let r = Harness.tcpwave(["-w\(path)", "-c3", "-r", TcpdumpHabitsTests.document])
+        let r = Harness.tcpwave(["\(letters)\(path)", "-c3", "-r", TcpdumpHabitsTests.document])
         #expect(r.status == 0, "\(r.stderr)")
         let again = Harness.tcpwave(["-r", path])
         #expect(again.stdout.split(separator: "\n").count == 3)
