@@ -385,6 +385,35 @@ struct LiveCaptureTests {
         #expect(Date().timeIntervalSince(start) < 10)
     }
 
+    @Test("as root, a live capture's --diagram replaces an existing file after dropping to nobody; a bad filter leaves it")
+    func diagramAfterDroppingRoot() throws {
+        if let reason = LiveCaptureTests.unavailable {
+            print("skipped: \(reason)")
+            return
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tcpwave-live-diagram-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let diagram = dir.appendingPathComponent("live.svg").path
+        let old = Data("the old diagram\n".utf8)
+        _ = FileManager.default.createFile(atPath: diagram, contents: old)
+        let ns = Namespace()
+        let bad = ns.run([Harness.tcpwave, "-i", "lo", "--diagram", diagram, "port", "nonsense-port"])
+        #expect(bad.status == 1)
+        #expect(FileManager.default.contents(atPath: diagram) == old)
+
+        let server = try ns.server(port: 8098)
+        defer { LiveCaptureTests.end(server) }
+        let capture = try Capture(namespace: ns, arguments: ["-i", "lo", "--diagram", diagram, "tcp", "port", "8098"])
+        #expect(capture.waitUntilListening(), "\(capture.stderr)")
+        let clients = try ns.clients(port: 8098, count: 2, perSecond: 0)
+        defer { LiveCaptureTests.end(clients) }
+        let status = capture.interrupt()
+        #expect(status == 0, "\(capture.stderr)")
+        let svg = String(decoding: FileManager.default.contents(atPath: diagram) ?? Data(), as: UTF8.self)
+        #expect(svg.contains("8098") && svg.hasSuffix("</svg>\n"), "\(svg.prefix(200))")
+    }
+
     @Test("a burst of short connections: tcpwave's defaults drop at most 1% of packets where tcpdump beside it drops none")
     func burstDropsBesideTcpdump() throws {
         if let reason = LiveCaptureTests.unavailable {
