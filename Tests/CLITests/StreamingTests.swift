@@ -144,6 +144,25 @@ struct StreamingTests {
         #expect(run.exitStatus(within: 10) == 0)
     }
 
+    @Test("-U: the -w file holds every packet read while standard input waits for more")
+    func packetBufferedWriteFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tcpwave-U-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let saved = dir.appendingPathComponent("saved.pcap").path
+        let out = Pipe()
+        let (header, records) = StreamingTests.records("Fixtures/pcap/crafted/busy-server.pcap")
+        let run = try Running(["-nn", "-U", "-r", "-", "-w", saved], stdout: out.fileHandleForWriting)
+        try? out.fileHandleForWriting.close()
+        run.send(header + records.prefix(3).reduce(Data(), +))
+        _ = StreamingTests.read(out.fileHandleForReading.fileDescriptor, seconds: 2, until: "#1 handshake 3/3")
+        let expected = 24 + records.prefix(3).reduce(0) { $0 + $1.count }
+        #expect(FileManager.default.contents(atPath: saved)?.count == expected, "the -w file is not complete while tcpwave runs")
+        #expect(run.process.isRunning)
+        run.closeInput()
+        #expect(run.exitStatus(within: 10) == 0)
+    }
+
     @Test("Ctrl-C while reading standard input ends like a live capture: open connections summarised, diagram written, counts printed")
     func interruptWhileReadingInput() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tcpwave-interrupt-\(UUID().uuidString)")
