@@ -107,4 +107,38 @@ struct QuickStartTests {
         #expect(r.status == 0)
         #expect(r.stdout.isEmpty && r.stderr.isEmpty, "\(r.stderr)")
     }
+
+    /// GitHub's anchor for a heading: lower case, spaces to dashes, other punctuation dropped.
+    static func anchor(_ heading: String) -> String {
+        String(heading.lowercased().compactMap { c -> Character? in
+            if c == " " { return "-" }
+            return c.isLetter || c.isNumber || c == "-" || c == "_" ? c : nil
+        })
+    }
+
+    @Test("every relative link in the README and docs/ reaches a file, and a heading for #anchors")
+    func linksResolve() throws {
+        let root = Harness.packageRoot
+        let docs = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("docs").path)
+            .filter { $0.hasSuffix(".md") }.map { "docs/\($0)" }
+        for file in ["README.md"] + docs {
+            let text = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
+            let base = root.appendingPathComponent(file).deletingLastPathComponent()
+            var rest = text[...]
+            while let open = rest.range(of: "](") {
+                rest = rest[open.upperBound...]
+                guard let close = rest.firstIndex(of: ")") else { break }
+                let target = String(rest[..<close])
+                if target.hasPrefix("http") || target.contains(" ") { continue }
+                let parts = target.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                let path = parts[0].isEmpty ? root.appendingPathComponent(file) : base.appendingPathComponent(parts[0])
+                #expect(FileManager.default.fileExists(atPath: path.path), "\(file): \(target)")
+                if parts.count == 2, path.pathExtension == "md", let linked = try? String(contentsOf: path, encoding: .utf8) {
+                    let anchors = linked.split(separator: "\n").filter { $0.hasPrefix("#") }
+                        .map { QuickStartTests.anchor(String($0.drop { $0 == "#" }.dropFirst())) }
+                    #expect(anchors.contains(parts[1]), "\(file): \(target)")
+                }
+            }
+        }
+    }
 }
