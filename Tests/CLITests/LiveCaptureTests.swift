@@ -296,6 +296,47 @@ struct LiveCaptureTests {
         #expect(elapsed < 3, "5 lines took \(elapsed) s")
     }
 
+    @Test("on a terminal, a live capture's line appears within about a second of its packet")
+    func terminalGetsLineWithinASecond() throws {
+        if let reason = LiveCaptureTests.unavailable {
+            print("skipped: \(reason)")
+            return
+        }
+        var master: Int32 = -1, slave: Int32 = -1
+        try #require(openpty(&master, &slave, nil, nil, nil) == 0)
+        defer { close(master) }
+        let tty = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
+        let ns = Namespace()
+        let server = try ns.server(port: 8092)
+        defer { LiveCaptureTests.end(server) }
+        let errPath = FileManager.default.temporaryDirectory.appendingPathComponent("tcpwave-tty-\(UUID().uuidString)").path
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: errPath) }
+        let capture = try ns.start([Harness.tcpwave, "-i", "lo", "-nn", "tcp", "port", "8092"],
+                                   stdout: tty, stderr: FileHandle(forWritingAtPath: errPath))
+        try? tty.close()
+        defer { LiveCaptureTests.end(capture, with: SIGINT) }
+        for _ in 0..<100 where !((try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "").contains("listening on") {
+            usleep(50_000)
+        }
+        let start = Date()
+        let clients = try ns.clients(port: 8092, count: 1, perSecond: 0)
+        defer { LiveCaptureTests.end(clients) }
+        var text = [UInt8]()
+        while !text.contains(10) && Date().timeIntervalSince(start) < 5 {
+            var p = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, 20) > 0 else { continue }
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            let n = read(master, &chunk, chunk.count)
+            if n <= 0 { break }
+            text += chunk.prefix(n)
+        }
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(String(decoding: text, as: UTF8.self).contains("Flags [S]"), "\(String(decoding: text, as: UTF8.self))")
+        // The kernel hands a block over 1 s after its first packet; python's start-up is in this too.
+        #expect(elapsed < 2, "the first line took \(elapsed) s")
+    }
+
     @Test("-i any is captured as Linux cooked v2: lines name the interface and direction, as tcpdump 4.99's")
     func anyIsCookedV2() throws {
         if let reason = LiveCaptureTests.unavailable {
