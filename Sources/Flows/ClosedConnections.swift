@@ -14,6 +14,9 @@ struct ClosedConnections {
         var clientIsLow: Bool
         var clientState: TCPState
         var serverState: TCPState
+        /// How it ended, for a SYN that retries (`ReuseReason.retryAfterRefusal`, `.retryAfterReset`).
+        var refused: Bool
+        var reset: Bool
         /// The RecordFilter generation holding its digest.
         var generation: UInt8 = 0
     }
@@ -94,7 +97,8 @@ struct ClosedConnections {
         let closedAt = c.closedAt ?? c.lastTime
         store(Record(number: c.number, closedAt: closedAt, clientISN: c.clientTrack.isn ?? 0,
                      hasClientISN: c.clientTrack.isn != nil, clientIsLow: c.client == key.low,
-                     clientState: c.clientTrack.state, serverState: c.serverTrack.state), digest: d)
+                     clientState: c.clientTrack.state, serverState: c.serverTrack.state,
+                     refused: c.refused, reset: c.resetBy != nil), digest: d)
         expiry.append((d, c.number, closedAt))
     }
 

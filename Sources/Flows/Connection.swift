@@ -29,6 +29,14 @@ public struct Connection: Sendable {
     public var synTime: Nanoseconds? = nil
     public var synAckTime: Nanoseconds? = nil
     public var handshakeAckTime: Nanoseconds? = nil
+    /// Per packet, while it is applied: which endpoints moved (bit 0 client, bit 1 server) and
+    /// the state each passed through on the way (`StateChange.via`).
+    var movedThisPacket: UInt8 = 0
+    var clientVia: TCPState? = nil
+    var serverVia: TCPState? = nil
+    /// The close was handed to the tracker's close schedule (reported at once, or after the
+    /// grace period when a RST ended it and later packets may still revise it).
+    public var closeScheduled = false
     /// When both endpoints reached CLOSED or TIME_WAIT.
     public var closedAt: Nanoseconds? = nil
     /// The timeline was handed out (the connection may still see stray packets).
@@ -101,10 +109,13 @@ public struct Connection: Sendable {
 
     public var closing: Closing {
         if let r = resetBy { return .reset(by: r) }
-        if simultaneousClose { return .simultaneous }
+        // A verdict of a completed close needs both endpoints CLOSED or in TIME_WAIT.
+        let finished = Connection.isTerminal(clientTrack.state, serverTrack.state)
+        if simultaneousClose { return finished ? .simultaneous : .inProgress(closer: nil) }
         if let closer = activeCloser {
             let c = track(closer), p = track(closer.peer)
             if c.finSequence != nil && p.finSequence != nil {
+                guard finished else { return .inProgress(closer: closer) }
                 return threeSegmentClose ? .threeSegment(closer: closer) : .fourWay(closer: closer)
             }
             return .halfClosed(closer: closer)
@@ -137,9 +148,9 @@ extension Connection {
         var retransmission = 0
         var expectedAck: UInt32 = 0
         var actualAck: UInt32 = 0
-        var clientVia: TCPState? = nil
-        var serverVia: TCPState? = nil
         var duplicateAckCount = 0
+        /// The sender's next sequence number before this segment (nil before its first).
+        var senderNextBefore: UInt32? = nil
     }
 
     /// Sets up the states of a connection picked up without its SYN.
@@ -163,10 +174,16 @@ extension Connection {
     /// Applies one segment sent by `sender` and says what it did.
     public mutating func apply(_ s: Segment, sender: Role) -> PacketEvent {
         let before = (clientTrack.state, clientTrack.certainty, serverTrack.state, serverTrack.certainty)
-        let wasClosed = isClosed
+        var wasClosed = isClosed
         var w = Work()
-        lastTime = s.time
+        movedThisPacket = 0
+        clientVia = nil
+        serverVia = nil
+        // Capture time is not always monotonic: the connection spans its earliest and latest packet.
+        if s.time > lastTime { lastTime = s.time }
+        if s.time < firstTime { firstTime = s.time }
         lastPacket = s.packetNumber
+        w.senderNextBefore = track(sender).nextSequence
         if sender == .client { Connection.count(s, into: &clientTrack) } else { Connection.count(s, into: &serverTrack) }
 
         if !s.hasValidControlBits {
@@ -175,8 +192,19 @@ extension Connection {
             applyReset(s, sender: sender, &w)
         } else if s.isSYN {
             if s.hasACK { applySynAck(s, sender: sender, &w) } else { applySyn(s, sender: sender, &w) }
+            if let shift = s.options.windowScale {
+                update(sender) { $0.windowScale = Int8(Swift.min(shift, 14)) }
+            } else {
+                update(sender) { $0.windowScale = -2 }
+            }
         } else if s.hasACK {
-            applyAck(s, sender: sender, &w)
+            if reviseResetIfContradicted(s, sender: sender, &w) { wasClosed = false }
+            // A CLOSED endpoint sends nothing but RSTs: what still comes from it was in flight
+            // when it closed, and moves no state.
+            if track(sender).state != .closed {
+                inferUnseenFIN(s, sender: sender, &w)
+                applyAck(s, sender: sender, &w)
+            }
         } else {
             // FIN or data without ACK: no synchronized endpoint sends that.
             w.notes.insert(.invalidFlags)
@@ -190,8 +218,8 @@ extension Connection {
         if closedAt == nil && Connection.isTerminal(clientTrack.state, serverTrack.state) && (before.0 != clientTrack.state || before.2 != serverTrack.state) {
             closedAt = s.time
         }
-        let clientChange = StateChange(before: before.0, via: w.clientVia, after: clientTrack.state, certainty: clientTrack.certainty)
-        let serverChange = StateChange(before: before.2, via: w.serverVia, after: serverTrack.state, certainty: serverTrack.certainty)
+        let clientChange = StateChange(before: before.0, via: clientVia, after: clientTrack.state, certainty: clientTrack.certainty)
+        let serverChange = StateChange(before: before.2, via: serverVia, after: serverTrack.state, certainty: serverTrack.certainty)
         if zeekModel != nil { observeZeek(s) }
         return PacketEvent(flow: number, sender: sender, step: w.step, client: clientChange, server: serverChange,
                            notes: w.notes, retransmissionCount: w.retransmission, expectedAck: w.expectedAck,
@@ -212,6 +240,9 @@ extension Connection {
     @inline(__always)
     static func noteAck(_ s: Segment, into t: inout EndpointTrack) {
         if let h = t.highestAck { t.highestAck = Seq.max(h, s.acknowledgment) } else { t.highestAck = s.acknowledgment }
+        t.lastAck = s.acknowledgment
+        t.window = s.window
+        t.windowOnSYN = s.isSYN
     }
 
     static func isTerminal(_ a: TCPState, _ b: TCPState) -> Bool {
@@ -230,6 +261,12 @@ extension Connection {
             if certainty == .observed { update(role) { $0.certainty = .observed } }
             return
         }
+        let bit: UInt8 = role == .client ? 1 : 2
+        if movedThisPacket & bit != 0 {
+            // A second move within one packet: the state left now was passed through.
+            if role == .client { clientVia = current.state } else { serverVia = current.state }
+        }
+        movedThisPacket |= bit
         if recordsTimeline && timeline.count < Connection.timelineLimit {
             // One allocation for the usual dozen changes of a whole connection, not five.
             if timeline.isEmpty { timeline.reserveCapacity(12) }
@@ -248,7 +285,6 @@ extension Connection {
     mutating func move(_ role: Role, via: TCPState, to state: TCPState, at s: Segment, _ w: inout Work) {
         move(role, to: via, at: s)
         move(role, to: state, at: s)
-        if role == .client { w.clientVia = via } else { w.serverVia = via }
     }
 
     mutating func applySyn(_ s: Segment, sender: Role, _ w: inout Work) {
@@ -259,6 +295,8 @@ extension Connection {
             w.notes.insert(.retransmission)
             w.retransmission = me.synTransmissions
             w.step = simultaneousOpen ? .simultaneousOpen(sender == .client ? 1 : 2) : .handshake(1)
+            // The peer's older connection was reset meanwhile (see `answerSYNFromStaleConnection`).
+            if peer.state == .closed { move(sender.peer, to: .listen, at: s, certainty: .inferred) }
             return
         }
         update(sender) {
@@ -296,6 +334,12 @@ extension Connection {
             if w.retransmission <= 0 { w.notes.remove(.retransmission) }
             return
         }
+        if me.state.isSynchronized && handshakeCompleted {
+            // A SYN-ACK with a new ISN on a connection both sides hold synchronized: no state of
+            // this connection accepts it (RFC 5961 §4: the peer answers with a challenge ACK).
+            w.notes.insert(.synOnSynchronized)
+            return
+        }
         if simultaneousOpen && me.state == .synSent {
             update(sender) { $0.synTransmissions += 1 }
             w.step = .simultaneousOpen(peer.state == .synReceived || peer.state == .established ? 4 : 3)
@@ -310,6 +354,10 @@ extension Connection {
             }
             checkBothEstablished()
             return
+        }
+        if (me.isn == nil && me.packets > 1) || (me.isn != nil && me.isn != s.sequence) {
+            // A new sequence space: what this side sent before does not precede this SYN-ACK.
+            analysis.restart(sender)
         }
         update(sender) {
             $0.isn = s.sequence
@@ -328,42 +376,9 @@ extension Connection {
         w.step = .handshake(2)
     }
 
-    mutating func applyReset(_ s: Segment, sender: Role, _ w: inout Work) {
-        let me = track(sender), peer = track(sender.peer)
-        update(sender) { $0.sentRST = true }
-        if isClosed {
-            // Linux with tcp_rfc1337=0 would drop the TIME_WAIT socket; others keep it. The
-            // capture cannot tell, so the state stays and the packet is named.
-            if peer.state == .timeWait { w.notes.insert(.timeWaitAssassination) }
-            w.step = .reset
-            return
-        }
-        if peer.state == .synSent && !me.sentSYN {
-            // Nobody listens: the RST answers the SYN.
-            refused = true
-            resetBy = sender
-            move(sender, to: .closed, at: s)
-            move(sender.peer, to: .closed, at: s)
-            w.step = .refused
-            return
-        }
-        if me.state == .synSent && peer.state == .synReceived && synAckAckMismatch && !simultaneousOpen {
-            // RFC 9293 §3.5: the SYN-ACK acknowledged something this client never sent (an old
-            // duplicate SYN); its RST sends the server back to LISTEN and the client waits on.
-            w.notes.insert(.oldDuplicateSYNRecovery)
-            move(sender.peer, to: .listen, at: s)
-            w.step = .reset
-            return
-        }
-        if peer.state == .timeWait { w.notes.insert(.timeWaitAssassination) }
-        resetBy = resetBy ?? sender
-        move(sender, to: .closed, at: s)
-        move(sender.peer, to: .closed, at: s)
-        w.step = .reset
-    }
-
     mutating func applyAck(_ s: Segment, sender: Role, _ w: inout Work) {
         let peerRole = sender.peer
+        if answerSYNFromStaleConnection(s, sender: sender, &w) { return }
         // Handshake completion: the SYN_SENT side acknowledges the peer's SYN.
         if track(sender).state == .synSent, let pisn = track(peerRole).isn, track(peerRole).sentSYN {
             move(sender, to: .established, at: s)
@@ -372,15 +387,20 @@ extension Connection {
                 w.expectedAck = pisn &+ 1
                 w.actualAck = s.acknowledgment
             }
-            if track(peerRole).state == .synReceived && Seq.gt(s.acknowledgment, pisn) {
-                move(peerRole, to: .established, at: s)
+            let acceptable = acknowledgesSYN(s.acknowledgment, of: track(peerRole))
+            if track(peerRole).state == .synReceived {
+                // RFC 9293 §3.10.7.4: SYN_RECEIVED answers an ACK outside SND.UNA < SEG.ACK =< SND.NXT
+                // with a RST and stays.
+                if acceptable { move(peerRole, to: .established, at: s) } else { w.notes.insert(.unacceptableHandshakeACK) }
             }
             if !simultaneousOpen {
                 w.step = .handshake(3)
-                handshakeCompleted = true
-                handshakeAckTime = handshakeAckTime ?? s.time
+                if acceptable {
+                    handshakeCompleted = true
+                    handshakeAckTime = handshakeAckTime ?? s.time
+                }
             }
-        } else if track(peerRole).state == .synReceived, let pisn = track(peerRole).isn, Seq.gt(s.acknowledgment, pisn) {
+        } else if track(peerRole).state == .synReceived, acknowledgesSYN(s.acknowledgment, of: track(peerRole)) {
             // The peer's SYN is acknowledged (simultaneous open's last ACK, or a lost third ACK).
             move(peerRole, to: .established, at: s)
             if track(sender).state == .synReceived { move(sender, to: .established, at: s) }
@@ -498,7 +518,11 @@ extension Connection {
             let peer = track(peerRole)
             switch peer.state {
             case .finWait1:
-                if simultaneousClose {
+                if simultaneousClose && track(sender).finInferred && !peer.ackedPeerFIN {
+                    // The sender's FIN was lost before the capture point, so the peer never got
+                    // it: the ACK of its own FIN takes it to FIN_WAIT_2, not CLOSING.
+                    move(peerRole, to: .finWait2, at: s)
+                } else if simultaneousClose {
                     move(peerRole, to: peer.ackedPeerFIN ? .timeWait : .closing, at: s)
                     if w.step == .none { w.step = .simultaneousClose(peer.ackedPeerFIN ? 4 : 3) }
                 } else if !s.isFIN {

@@ -42,6 +42,9 @@ public enum Closing: Equatable, Sendable {
     case reset(by: Role)
     /// One side sent FIN and the capture ended before the other did.
     case halfClosed(closer: Role)
+    /// Both sides sent FIN, but an endpoint was not yet CLOSED or in TIME_WAIT when the capture
+    /// ended (the last ACK never came); `closer` sent the first FIN, nil when they crossed.
+    case inProgress(closer: Role?)
     /// Still open when the input ended or the connection was dropped.
     case open
 
@@ -58,6 +61,8 @@ public enum Closing: Equatable, Sendable {
         case .simultaneous: return ("simultaneous close", nil, "")
         case .reset(let r): return ("reset by ", r, "")
         case .halfClosed(let r): return ("half-closed by ", r, ", open at end of capture")
+        case .inProgress(let r?): return ("close by ", r, " in progress: last ACK not seen")
+        case .inProgress(nil): return ("simultaneous close in progress: last ACK not seen", nil, "")
         case .open: return ("open at end of capture", nil, "")
         }
     }

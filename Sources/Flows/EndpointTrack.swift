@@ -20,8 +20,23 @@ public struct EndpointTrack: Sendable, Equatable {
     /// This endpoint acknowledged the peer's FIN.
     public var ackedPeerFIN = false
     public var sentRST = false
-    /// The highest acknowledgment number this endpoint sent.
+    /// The highest acknowledgment number this endpoint sent: its RCV.NXT as far as the capture shows.
     public var highestAck: UInt32? = nil
+    /// The acknowledgment number of its latest segment with the ACK bit.
+    public var lastAck: UInt32? = nil
+    /// The raw window field of its latest segment with the ACK bit, and whether that was a SYN-ACK
+    /// (whose window is never scaled).
+    public var window: UInt16 = 0
+    public var windowOnSYN = false
+    /// Window scale from its SYN: -1 no SYN seen, -2 the SYN had no option, else 0...14.
+    public var windowScale: Int8 = -1
+    /// Its FIN was inferred from sequence space: the capture never showed it.
+    public var finInferred = false
+    /// What a RST changed, for revising it if the connection goes on: the state it left and
+    /// one past the highest sequence number it had sent then.
+    public var stateBeforeReset: TCPState? = nil
+    public var certaintyBeforeReset: Certainty = .observed
+    public var sequenceAtReset: UInt32? = nil
     public var packets = 0
     public var payloadBytes: UInt64 = 0
     public var firstPacketTime: Nanoseconds? = nil

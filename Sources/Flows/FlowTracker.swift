@@ -69,8 +69,9 @@ public struct FlowTracker {
         table.touch(slot)
         let mark = configuration.synFlood.isEnabled ? AttemptMark(table[slot]) : nil
         let event = table[slot].apply(s, sender: table[slot].role(of: s.source))
+        if event.notes.contains(.resetRevised) { statistics.closed -= 1 }
         if let mark, mark.open { floodObserve(mark, slot: slot) }
-        if table[slot].isClosed && !table[slot].reported { reportClosed(slot) }
+        if table[slot].isClosed && !table[slot].closeScheduled { reportClosed(slot) }
         return event
     }
 
@@ -80,7 +81,7 @@ public struct FlowTracker {
         let old = table.remove(slot)
         quietUntil = .min
         statistics.live -= 1
-        if !old.reported { report(old, .superseded) }
+        if !old.reported { report(old, old.isClosed ? .closed : .superseded) }
         floodSuperseded(old)
         return start(s, digest: digest, reuse: reason, previous: old.number)
     }
@@ -91,10 +92,12 @@ public struct FlowTracker {
     private mutating func processUntracked(_ s: Segment, digest: UInt64) -> PacketEvent {
         if closed.count > 0, let record = closed.record(digest) {
             let clientIsSender = (s.source == FlowKey(s.source, s.destination).low) == record.clientIsLow
-            if s.isConnectionRequest && !(clientIsSender && record.hasClientISN && record.clientISN == s.sequence) {
+            let retry: ReuseReason? = record.refused ? .retryAfterRefusal : record.reset ? .retryAfterReset : nil
+            if s.isConnectionRequest && (retry != nil || !(clientIsSender && record.hasClientISN && record.clientISN == s.sequence)) {
                 closed.remove(digest)
                 let inTimeWait = record.clientState == .timeWait || record.serverState == .timeWait
-                let reason: ReuseReason = inTimeWait && s.time < record.closedAt &+ 2 * configuration.msl ? .duringTimeWait : .afterClose
+                let reason: ReuseReason = retry
+                    ?? (inTimeWait && s.time < record.closedAt &+ 2 * configuration.msl ? .duringTimeWait : .afterClose)
                 return start(s, digest: digest, reuse: reason, previous: record.number)
             }
             return FlowTracker.afterClose(record, s, sender: clientIsSender ? .client : .server)
@@ -135,8 +138,9 @@ public struct FlowTracker {
             quietUntil = .min
             finishIndex += 1
             statistics.live -= 1
-            // Closed ones were reported when they closed; the rest end here.
-            if !c.reported { report(c, .endOfInput) }
+            // Closed ones were reported when they closed (or wait for their grace period after a
+            // RST); the rest end here.
+            if !c.reported { report(c, c.isClosed ? .closed : .endOfInput) }
         }
         return finishIndex < order.count
     }
@@ -147,7 +151,7 @@ public struct FlowTracker {
             quietUntil = .min
             statistics.live -= 1
             statistics.evicted += 1
-            if !victim.reported { report(victim, .evicted) }
+            if !victim.reported { report(victim, victim.isClosed ? .closed : .evicted) }
         }
         let midstream = !s.isConnectionRequest
         let (client, server) = midstream ? FlowTracker.inferRoles(s) : (s.source, s.destination)
@@ -190,6 +194,11 @@ public struct FlowTracker {
     private func reuseReason(_ c: Connection, _ s: Segment) -> ReuseReason? {
         let role = c.role(of: s.source)
         let me = c.track(role), peer = c.track(role.peer)
+        // A CLOSED endpoint sends no SYN of the old connection: after a refusal or a reset its
+        // SYN, even with the same ISN (a connect retry), starts a new one.
+        if me.state == .closed && (c.refused || c.resetBy != nil) {
+            return c.refused ? .retryAfterRefusal : .retryAfterReset
+        }
         // The same ISN: a retransmission, or the SYN of a connection first seen by its SYN-ACK
         // (captured out of order), whose ISN was inferred from the SYN-ACK's ack.
         if me.isn == s.sequence { return nil }
@@ -202,11 +211,16 @@ public struct FlowTracker {
         return .synOnOpenConnection
     }
 
-    /// Reports a connection that just closed; it stays whole in its slot for the grace period.
+    /// Schedules a connection that just closed; it stays whole in its slot for the grace period.
+    /// A close by FINs is reported at once; a RST's only when the grace period is over, since
+    /// packets until then may show that the RST did not take effect (Connection+Reset.swift).
     private mutating func reportClosed(_ slot: Int32) {
-        table[slot].reported = true
+        table[slot].closeScheduled = true
         statistics.closed += 1
-        ended.append(EndedConnection(connection: table[slot], reason: .closed, time: now))
+        if table[slot].resetBy == nil || table[slot].refused {
+            table[slot].reported = true
+            ended.append(EndedConnection(connection: table[slot], reason: .closed, time: now))
+        }
         closed.schedule(slot: slot, number: table[slot].number, at: table[slot].closedAt ?? now)
         quietUntil = .min
     }
@@ -223,7 +237,13 @@ public struct FlowTracker {
         guard now > quietUntil else { return }
         // Closed connections past their grace period shrink to a record.
         while let (slot, number) = closed.due(before: now &- configuration.closedGrace) {
-            guard table.isOccupied(slot), table[slot].number == number, table[slot].isClosed else { continue }
+            guard table.isOccupied(slot), table[slot].number == number else { continue }
+            // Not closed: a RST that later packets revised, the connection open again.
+            guard table[slot].isClosed else { continue }
+            if !table[slot].reported {
+                table[slot].reported = true
+                ended.append(EndedConnection(connection: table[slot], reason: .closed, time: now))
+            }
             closed.remember(table[slot], digest: table.digest(slot))
             table.discard(slot)
             statistics.live -= 1
@@ -243,8 +263,9 @@ public struct FlowTracker {
 
     /// When the connection in `slot` is forgotten if it stays the least recently active.
     private func deadline(_ slot: Int32) -> Nanoseconds {
-        table[slot].isClosed
-            ? Swift.max(table[slot].lastTime, table[slot].closedAt ?? table[slot].lastTime) &+ 2 * configuration.msl
-            : table[slot].lastTime &+ configuration.idleTimeout
+        let c = table[slot]
+        return c.isClosed
+            ? Swift.max(c.lastTime, c.closedAt ?? c.lastTime) &+ 2 * configuration.msl
+            : c.lastTime &+ configuration.idleTimeout(c.clientTrack.state, c.serverTrack.state)
     }
 }

@@ -75,6 +75,31 @@ public struct PacketNotes: OptionSet, Sendable, Hashable {
     /// A RST whose sequence number is outside the receiver's window (RFC 9293 §3.10.7.4, RFC 5961):
     /// the receiver must ignore it; a sign of a blind injection attempt.
     @inlinable public static var rstOutOfWindow: PacketNotes { PacketNotes(rawValue: 1 << 24) }
+
+    // Acceptability of control segments and inference from sequence space (Connection+Reset.swift,
+    // Connection+Inference.swift).
+    /// A RST inside the receiver's window but not at its next expected sequence number: the
+    /// receiver answers with a challenge ACK and stays (RFC 5961 §3.2).
+    @inlinable public static var rstChallenged: PacketNotes { PacketNotes(rawValue: 1 << 25) }
+    /// A RST to a SYN_SENT endpoint that does not acknowledge its SYN: dropped (RFC 9293 §3.10.7.3).
+    @inlinable public static var rstNotAcknowledgingSYN: PacketNotes { PacketNotes(rawValue: 1 << 26) }
+    /// A RST from a SYN_SENT endpoint answering an ACK that does not acknowledge its SYN
+    /// (`<SEQ=SEG.ACK><CTL=RST>`, RFC 9293 §3.10.7.3): the sender stays in SYN_SENT.
+    @inlinable public static var rstAnswersUnacceptableACK: PacketNotes { PacketNotes(rawValue: 1 << 27) }
+    /// The sender's FIN was not captured, but this segment's sequence number proves it was sent.
+    @inlinable public static var finNotCaptured: PacketNotes { PacketNotes(rawValue: 1 << 28) }
+    /// The connection went on after a RST that tcpwave had taken as its end: the RST did not
+    /// take effect and the states before it are restored.
+    @inlinable public static var resetRevised: PacketNotes { PacketNotes(rawValue: 1 << 29) }
+    /// An ACK in the handshake that does not acknowledge the SYN-ACK: the server stays in
+    /// SYN_RECEIVED (RFC 9293 §3.10.7.4).
+    @inlinable public static var unacceptableHandshakeACK: PacketNotes { PacketNotes(rawValue: 1 << 30) }
+    /// A SYN (or SYN-ACK with a new ISN) on a connection already synchronized: no state accepts
+    /// it; the receiver answers with a challenge ACK (RFC 5961 §4).
+    @inlinable public static var synOnSynchronized: PacketNotes { PacketNotes(rawValue: 1 << 31) }
+    /// The ACK a SYN got from an endpoint still holding an older connection on the same ports
+    /// (a challenge ACK, RFC 5961 §4): the SYN reused the port of a connection the peer kept.
+    @inlinable public static var staleConnectionACK: PacketNotes { PacketNotes(rawValue: 1 << 32) }
 }
 
 extension PacketNotes {
@@ -105,6 +130,14 @@ extension PacketNotes {
         (.ackedUnseenSegment, "acked_unseen_segment"),
         (.windowUpdate, "window_update"),
         (.rstOutOfWindow, "rst_out_of_window"),
+        (.rstChallenged, "rst_challenge_ack"),
+        (.rstNotAcknowledgingSYN, "rst_not_acknowledging_syn"),
+        (.rstAnswersUnacceptableACK, "rst_answers_unacceptable_ack"),
+        (.finNotCaptured, "fin_not_captured"),
+        (.resetRevised, "reset_revised"),
+        (.unacceptableHandshakeACK, "unacceptable_handshake_ack"),
+        (.synOnSynchronized, "syn_on_synchronized"),
+        (.staleConnectionACK, "stale_connection_ack"),
     ]
 
     /// The machine names of the notes set, in a fixed order.
@@ -119,6 +152,12 @@ public enum ReuseReason: UInt8, Sendable {
     case synOnOpenConnection
     /// A fresh SYN after an attempt that was never answered.
     case afterUnansweredSYN
+    /// A SYN from the client of a connection refused by a RST (same ISN or not).
+    case retryAfterRefusal
+    /// A SYN from an endpoint whose connection a RST ended (same ISN or not).
+    case retryAfterReset
+    /// The SYN's peer still held an older connection on these ports (it answered with an ACK).
+    case staleConnection
 
     public var text: StaticString {
         switch self {
@@ -126,6 +165,9 @@ public enum ReuseReason: UInt8, Sendable {
         case .duringTimeWait: return "port reuse during TIME_WAIT"
         case .synOnOpenConnection: return "SYN sequence jump on an open connection"
         case .afterUnansweredSYN: return "new SYN after an unanswered attempt"
+        case .retryAfterRefusal: return "retry after refusal"
+        case .retryAfterReset: return "retry after reset"
+        case .staleConnection: return "the peer still holds an earlier connection on these ports"
         }
     }
 }

@@ -81,6 +81,12 @@ public struct SequenceAnalysis: Sendable, Equatable {
     }
 
     /// Analyses `s`, sent by `sender`, and updates both directions.
+    /// Starts `role`'s direction afresh: its SYN-ACK opened a sequence space unrelated to what
+    /// it sent before (a stale connection's ACK, an earlier SYN-ACK with another ISN).
+    mutating func restart(_ role: Role) {
+        if role == .client { client = DirectionAnalysis() } else { server = DirectionAnalysis() }
+    }
+
     public mutating func analyze(_ s: Segment, sender: Role) -> Result {
         if sender == .client {
             return SequenceAnalysis.step(s, fwd: &client, rev: &server, &handshake)

@@ -2,8 +2,13 @@
 public struct TrackerConfiguration: Sendable {
     /// Maximum segment lifetime; TIME_WAIT lasts twice this (RFC 9293 §3.4.2).
     public var msl: Nanoseconds
-    /// A connection with no packet for this long is forgotten.
-    public var idleTimeout: Nanoseconds
+    /// A connection with no packet for this long is forgotten, whatever its states; nil: the
+    /// timeout depends on the states (`idleTimeoutByState`).
+    public var idleTimeout: Nanoseconds?
+    /// Idle timeouts by endpoint state, in the spirit of Linux conntrack's TCP timeouts: five
+    /// days for an established connection, minutes for a handshake or a close in progress. A
+    /// connection takes the shorter of its two endpoints' timeouts (RawValue-indexed by TCPState).
+    public var idleTimeoutByState: [Nanoseconds] = TrackerConfiguration.defaultIdleTimeouts
     /// At most this many connections are tracked at once; the oldest idle one makes room.
     public var maxConnections: Int
     /// What the Zeek conn.log model imitates (ZeekConnection.swift).
@@ -24,7 +29,29 @@ public struct TrackerConfiguration: Sendable {
     /// whoever still counts its packets) before it shrinks to a small record (capture time).
     public var closedGrace: Nanoseconds = TrackerConfiguration.second
 
-    public init(msl: Nanoseconds = 60 * second, idleTimeout: Nanoseconds = 300 * second, maxConnections: Int = 131_072) {
+    /// The default idle timeouts by state (seconds): conntrack's for the states it shares.
+    public static let defaultIdleTimeouts: [Nanoseconds] = TCPState.allCases.map { state in
+        let seconds: Int64
+        switch state {
+        case .established: seconds = 5 * 24 * 3600
+        case .synSent, .listen: seconds = 120
+        case .synReceived: seconds = 60
+        case .finWait1, .finWait2, .closing: seconds = 120
+        case .closeWait: seconds = 60
+        case .lastAck: seconds = 30
+        case .timeWait: seconds = 120
+        case .closed: seconds = 10
+        }
+        return seconds * second
+    }
+
+    /// How long a connection whose endpoints are in `a` and `b` may stay without a packet.
+    @inlinable public func idleTimeout(_ a: TCPState, _ b: TCPState) -> Nanoseconds {
+        if let fixed = idleTimeout { return fixed }
+        return Swift.min(idleTimeoutByState[Int(a.rawValue)], idleTimeoutByState[Int(b.rawValue)])
+    }
+
+    public init(msl: Nanoseconds = 60 * second, idleTimeout: Nanoseconds? = nil, maxConnections: Int = 131_072) {
         self.msl = msl
         self.idleTimeout = idleTimeout
         self.maxConnections = Swift.max(1, maxConnections)

@@ -129,6 +129,38 @@ public enum Annotation {
             list.next(&out)
             out.append("invalid flag combination, ignored")
         }
+        if n.contains(.rstChallenged) {
+            list.next(&out)
+            out.append("RST in window but not at the expected sequence number (receiver sends a challenge ACK and stays)")
+        }
+        if n.contains(.rstNotAcknowledgingSYN) {
+            list.next(&out)
+            out.append("RST does not acknowledge the SYN (dropped in SYN_SENT)")
+        }
+        if n.contains(.rstAnswersUnacceptableACK) {
+            list.next(&out)
+            out.append("RST answers an ACK that does not acknowledge the SYN; sender stays in SYN_SENT")
+        }
+        if n.contains(.unacceptableHandshakeACK) {
+            list.next(&out)
+            out.append("ACK does not acknowledge the SYN-ACK; server stays in SYN_RECEIVED")
+        }
+        if n.contains(.staleConnectionACK) {
+            list.next(&out)
+            out.append("port reuse: challenge ACK from an earlier connection the peer still holds")
+        }
+        if n.contains(.synOnSynchronized) {
+            list.next(&out)
+            out.append("SYN on a synchronized connection, ignored (a challenge ACK answers it)")
+        }
+        if n.contains(.finNotCaptured) {
+            list.next(&out)
+            out.append("FIN not captured")
+        }
+        if n.contains(.resetRevised) {
+            list.next(&out)
+            out.append("connection went on: the earlier RST did not take effect")
+        }
         if n.contains(.afterClose) {
             list.next(&out)
             out.append("after close")

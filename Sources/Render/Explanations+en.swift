@@ -68,5 +68,13 @@ extension Explanations {
         .ackedUnseenSegment: "This ACK covers data the capture never showed: the capture missed a segment that the {sender} did receive.",
         .windowUpdate: "Window update: no data and the same acknowledgement, only a larger receive window; the {sender} tells the peer it may send more.",
         .rstOutOfWindow: "This RST's sequence number is outside the receiver's window: RFC 9293 and RFC 5961 make the receiver ignore it, because a blind attacker guessing numbers would send exactly this.",
+        .rstChallenged: "This RST falls inside the receiver's window but not exactly at the next byte it expects. RFC 5961 has the receiver answer with a challenge ACK and stay where it is; only a RST at exactly that number ends the connection.",
+        .rstNotAcknowledgingSYN: "An endpoint in SYN_SENT accepts a RST only if it acknowledges its SYN (RFC 9293 §3.10.7.3); this one does not, so it is dropped and the endpoint keeps waiting.",
+        .rstAnswersUnacceptableACK: "The sender is in SYN_SENT and got an ACK that does not acknowledge its SYN (often left over from an older connection on these ports). RFC 9293 has it answer with a RST carrying that ACK number and keep waiting: its next SYN is the same attempt again.",
+        .finNotCaptured: "This segment's sequence number is one past everything the sender was seen to send. Only a FIN takes one number without data, so the sender closed with a FIN the capture missed; its state is inferred from that.",
+        .resetRevised: "The connection went on after a RST that looked like its end: new data kept coming and being acknowledged. The RST did not take effect (the receiver must have found it unacceptable), so the states before it are restored.",
+        .staleConnectionACK: "The SYN was answered with a bare ACK that does not acknowledge it: the other endpoint still holds an earlier connection on these same ports and sends a challenge ACK (RFC 5961 §4). The new SYN reused a port too soon; the client answers with a RST that ends the old connection and sends its SYN again.",
+        .synOnSynchronized: "A SYN arrived on a connection that is already synchronized. No state accepts it: RFC 5961 §4 has the receiver answer with a challenge ACK and keep the connection as it is.",
+        .unacceptableHandshakeACK: "This ACK does not acknowledge the server's SYN-ACK, so the server stays in SYN_RECEIVED (RFC 9293 §3.10.7.4 answers such an ACK with a RST) and the handshake is not complete.",
     ]
 }

@@ -68,5 +68,13 @@ extension Explanations {
         .ackedUnseenSegment: "这个 ACK 确认了抓包中从未出现的数据：抓包漏掉了一个{sender}实际收到的报文段。",
         .windowUpdate: "窗口更新：没有数据，确认号也相同，只是接收窗口变大了；{sender}告诉对方可以发送更多数据。",
         .rstOutOfWindow: "这个 RST 的序列号不在接收方的窗口内：根据 RFC 9293 和 RFC 5961，接收方必须忽略它，因为盲目猜测序列号的攻击者发出的正是这种报文。",
+        .rstChallenged: "这个 RST 落在接收方的窗口内，但不正好是它期待的下一个字节。按照 RFC 5961，接收方回一个挑战 ACK 并保持原状态；只有序列号恰好等于该值的 RST 才会结束连接。",
+        .rstNotAcknowledgingSYN: "处于 SYN_SENT 的一端只接受确认了它的 SYN 的 RST（RFC 9293 §3.10.7.3）；这个 RST 没有确认，因此被丢弃，该端继续等待。",
+        .rstAnswersUnacceptableACK: "发送方处于 SYN_SENT，收到了一个没有确认它的 SYN 的 ACK（常常是这对端口上旧连接的残留）。RFC 9293 要求它用携带该确认号的 RST 回应并继续等待：它的下一个 SYN 仍是同一次尝试。",
+        .finNotCaptured: "这个报文段的序列号比发送方已知发出的所有数据多一。只有 FIN 不带数据却占用一个序列号，所以发送方用一个抓包中缺失的 FIN 关闭了连接；它的状态据此推断。",
+        .resetRevised: "在一个看似结束连接的 RST 之后，连接仍在继续：新的数据不断发送并被确认。该 RST 没有生效（接收方一定认为它不可接受），因此恢复它之前的状态。",
+        .staleConnectionACK: "SYN 得到的回应是一个没有确认它的纯 ACK：对端仍保留着这对端口上较早的一个连接，并发出挑战 ACK（RFC 5961 §4）。新的 SYN 过早地重用了端口；客户端用 RST 结束旧连接，然后重发 SYN。",
+        .synOnSynchronized: "一个 SYN 到达了已经同步的连接。没有任何状态接受它：RFC 5961 §4 要求接收方回一个挑战 ACK，并保持连接不变。",
+        .unacceptableHandshakeACK: "这个 ACK 没有确认服务器的 SYN-ACK，所以服务器仍处于 SYN_RECEIVED（RFC 9293 §3.10.7.4 用 RST 回应这样的 ACK），握手没有完成。",
     ]
 }

@@ -75,6 +75,14 @@ public enum ExplanationKey: String, CaseIterable, Sendable {
     case ackedUnseenSegment = "note.acked_unseen_segment"
     case windowUpdate = "note.window_update"
     case rstOutOfWindow = "note.rst_out_of_window"
+    case rstChallenged = "note.rst_challenge_ack"
+    case rstNotAcknowledgingSYN = "note.rst_not_acknowledging_syn"
+    case rstAnswersUnacceptableACK = "note.rst_answers_unacceptable_ack"
+    case finNotCaptured = "note.fin_not_captured"
+    case resetRevised = "note.reset_revised"
+    case unacceptableHandshakeACK = "note.unacceptable_handshake_ack"
+    case synOnSynchronized = "note.syn_on_synchronized"
+    case staleConnectionACK = "note.stale_connection_ack"
 
     /// The key for entering `state`.
     public static func entering(_ state: TCPState) -> ExplanationKey {
@@ -101,6 +109,14 @@ public enum ExplanationKey: String, CaseIterable, Sendable {
         (.oldDuplicateSYNRecovery, .oldDuplicateSYNRecovery),
         (.timeWaitAssassination, .timeWaitAssassination),
         (.rstOutOfWindow, .rstOutOfWindow),
+        (.rstChallenged, .rstChallenged),
+        (.rstNotAcknowledgingSYN, .rstNotAcknowledgingSYN),
+        (.rstAnswersUnacceptableACK, .rstAnswersUnacceptableACK),
+        (.resetRevised, .resetRevised),
+        (.finNotCaptured, .finNotCaptured),
+        (.unacceptableHandshakeACK, .unacceptableHandshakeACK),
+        (.staleConnectionACK, .staleConnectionACK),
+        (.synOnSynchronized, .synOnSynchronized),
         (.invalidFlags, .invalidFlags),
         (.handshakeAckMismatch, .handshakeAckMismatch),
         (.dataOnSYN, .dataOnSYN),

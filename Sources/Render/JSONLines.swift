@@ -64,7 +64,11 @@ public enum JSONLines {
         out.append(certaintyName(event.client.certainty))
         out.append("\",\"server_certainty\":\"")
         out.append(certaintyName(event.server.certainty))
-        out.append("\",\"tracked\":true,\"anomalies\":")
+        out.append("\",\"client_path\":")
+        appendPath(event.client, &out)
+        out.append(",\"server_path\":")
+        appendPath(event.server, &out)
+        out.append(",\"tracked\":true,\"anomalies\":")
         appendStrings(event.notes.nameList, &out)
         out.append("}\n")
     }
@@ -208,10 +212,26 @@ public enum JSONLines {
         }
     }
 
+    /// Every state the endpoint was in on this packet, in order: the state before, one passed
+    /// through, the state after; just the one state when it did not move.
+    static func appendPath(_ c: StateChange, _ out: inout OutputBuffer) {
+        out.append("[\"")
+        out.append(c.before.name)
+        if c.changed {
+            if let via = c.via {
+                out.append("\",\"")
+                out.append(via.name)
+            }
+            out.append("\",\"")
+            out.append(c.after.name)
+        }
+        out.append("\"]")
+    }
+
     public static func closedValue(_ c: Closing) -> StaticString {
         switch c {
-        case .fourWay(let r), .threeSegment(let r), .halfClosed(let r): return r == .client ? "client_fin" : "server_fin"
-        case .simultaneous: return "simultaneous_fin"
+        case .fourWay(let r), .threeSegment(let r), .halfClosed(let r), .inProgress(let r?): return r == .client ? "client_fin" : "server_fin"
+        case .simultaneous, .inProgress(nil): return "simultaneous_fin"
         case .reset(let r): return r == .client ? "client_rst" : "server_rst"
         case .open: return "open"
         }
@@ -222,6 +242,7 @@ public enum JSONLines {
         case .fourWay: return "four_way"
         case .threeSegment: return "three_segment"
         case .halfClosed: return "half_closed"
+        case .inProgress: return "in_progress"
         case .simultaneous: return "simultaneous"
         case .reset: return "reset"
         case .open: return "open"

@@ -163,7 +163,9 @@ public struct LadderFlow: Sendable {
 
     static let structuralNotes: PacketNotes = [
         .midstream, .handshakeAckMismatch, .oldDuplicateSYNRecovery, .dataOnSYN, .portReuse,
-        .timeWaitAssassination, .invalidFlags, .rstOutOfWindow, .afterClose,
+        .timeWaitAssassination, .invalidFlags, .rstOutOfWindow, .afterClose, .rstChallenged,
+        .rstNotAcknowledgingSYN, .rstAnswersUnacceptableACK, .finNotCaptured, .resetRevised,
+        .unacceptableHandshakeACK, .synOnSynchronized, .staleConnectionACK,
     ]
 
     private mutating func extendRun(_ a: LadderArrow) {

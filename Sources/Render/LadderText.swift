@@ -14,6 +14,8 @@ public enum LadderText {
         .keepalive, .keepaliveAck, .zeroWindow, .windowProbe, .windowProbeAck, .lostSegment,
         .ackedUnseenSegment, .rstOutOfWindow, .invalidFlags, .handshakeAckMismatch,
         .timeWaitAssassination, .oldDuplicateSYNRecovery, .afterClose,
+        .rstChallenged, .rstNotAcknowledgingSYN, .rstAnswersUnacceptableACK, .finNotCaptured,
+        .resetRevised, .unacceptableHandshakeACK, .synOnSynchronized, .staleConnectionACK,
     ]
 
     /// The arrow's colour class: anomalies (and every RST) first, then the step it belongs to.

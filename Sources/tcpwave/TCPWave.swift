@@ -104,8 +104,8 @@ struct TCPWave: ParsableCommand {
     @Option(name: .customLong("msl"), parsing: .unconditional, help: ArgumentHelp("Maximum segment lifetime in seconds; TIME_WAIT lasts 2xMSL.", valueName: "seconds"), transform: NumberArgument.seconds)
     var msl: Double = 60
 
-    @Option(name: .customLong("idle-timeout"), parsing: .unconditional, help: ArgumentHelp("Forget a connection after this many seconds without a packet.", valueName: "seconds"), transform: NumberArgument.seconds)
-    var idleTimeout: Double = 300
+    @Option(name: .customLong("idle-timeout"), parsing: .unconditional, help: ArgumentHelp("Forget a connection after this many seconds without a packet, whatever its state. Default: by state, as Linux conntrack (5 days established; 120 s opening or closing, 60 s SYN_RECEIVED or CLOSE_WAIT, 30 s LAST_ACK).", valueName: "seconds"), transform: NumberArgument.seconds)
+    var idleTimeout: Double?
 
     @Option(name: .customLong("max-flows"), parsing: .unconditional, help: ArgumentHelp("Track at most this many connections; the oldest idle one is evicted.", valueName: "n"), transform: NumberArgument.whole)
     var maxFlows: Int = 131_072
@@ -204,7 +204,7 @@ struct TCPWave: ParsableCommand {
         if let count, count <= 0 { throw ValidationError("-c \(count): the packet count must be positive") }
         let year = 365.0 * 86_400
         if !(msl > 0 && msl <= year) { throw ValidationError("--msl \(msl): must be more than 0 and at most a year of seconds") }
-        if !(idleTimeout > 0 && idleTimeout <= year) { throw ValidationError("--idle-timeout \(idleTimeout): must be more than 0 and at most a year of seconds") }
+        if let idleTimeout, !(idleTimeout > 0 && idleTimeout <= year) { throw ValidationError("--idle-timeout \(idleTimeout): must be more than 0 and at most a year of seconds") }
         if maxFlows <= 0 { throw ValidationError("--max-flows \(maxFlows): must be positive") }
         if synFloodThreshold < 0 { throw ValidationError("--syn-flood-threshold \(synFloodThreshold): must be 0 (off) or positive") }
         if !(synFloodWindow >= 0.001 && synFloodWindow <= 86_400) { throw ValidationError("--syn-flood-window \(synFloodWindow): must be between 0.001 and 86400 seconds") }
@@ -237,7 +237,7 @@ struct TCPWave: ParsableCommand {
         style.timestamps = TimestampStyle(tCount: timestampFlags)
         style.nanoseconds = nano
         var tracker = TrackerConfiguration(
-            msl: Nanoseconds(msl * 1e9), idleTimeout: Nanoseconds(idleTimeout * 1e9), maxConnections: maxFlows)
+            msl: Nanoseconds(msl * 1e9), idleTimeout: idleTimeout.map { Nanoseconds($0 * 1e9) }, maxConnections: maxFlows)
         tracker.synFlood = SynFloodConfiguration(threshold: synFloodThreshold, window: Nanoseconds(synFloodWindow * 1e9))
         let output: OutputMode = summary ? .summary : (timeline ? .linesAndTimelines : .lines)
         var settings = RunSettings(style: style, annotate: !noAnnotate, output: output, tracker: tracker,
