@@ -7,7 +7,8 @@ public struct TrackerConfiguration: Sendable {
     public var idleTimeout: Nanoseconds?
     /// Idle timeouts by endpoint state, in the spirit of Linux conntrack's TCP timeouts: five
     /// days for an established connection, minutes for a handshake or a close in progress. A
-    /// connection takes the shorter of its two endpoints' timeouts (RawValue-indexed by TCPState).
+    /// connection takes the shorter of its two endpoints' timeouts, a CLOSED endpoint's only when
+    /// both are CLOSED (indexed by TCPState.rawValue).
     public var idleTimeoutByState: [Nanoseconds] = TrackerConfiguration.defaultIdleTimeouts
     /// At most this many connections are tracked at once; the oldest idle one makes room.
     public var maxConnections: Int
@@ -48,6 +49,9 @@ public struct TrackerConfiguration: Sendable {
     /// How long a connection whose endpoints are in `a` and `b` may stay without a packet.
     @inlinable public func idleTimeout(_ a: TCPState, _ b: TCPState) -> Nanoseconds {
         if let fixed = idleTimeout { return fixed }
+        // A CLOSED endpoint counts only when both are: the other may still be opening.
+        if a == .closed { return idleTimeoutByState[Int(b.rawValue)] }
+        if b == .closed { return idleTimeoutByState[Int(a.rawValue)] }
         return Swift.min(idleTimeoutByState[Int(a.rawValue)], idleTimeoutByState[Int(b.rawValue)])
     }
 

@@ -240,6 +240,9 @@ struct Session: ~Copyable {
         out.endLine()
     }
 
+    /// `finish` is draining the tracker.
+    private var finishing = false
+
     private mutating func reportEnded() {
         var ended: [EndedConnection] = []
         swap(&ended, &endedBatch)
@@ -258,7 +261,8 @@ struct Session: ~Copyable {
             break
         case .json, .connLog:
             for e in ended {
-                if e.reason == .closed { pendingRecords.append(e) } else { writeRecord(e) }
+                // At the end of input nothing more can come for a closed connection.
+                if e.reason == .closed && !finishing { pendingRecords.append(e) } else { writeRecord(e) }
             }
             out.endLine()
             return
@@ -354,6 +358,7 @@ struct Session: ~Copyable {
     /// Reports connections still open, flushes output, and prints the run's counts.
     mutating func finish() {
         flushPendingRecords(now: nil)
+        finishing = true
         // In batches, so the connections left at the end are never all held twice.
         while tracker.finish(batch: 1024) { reportEnded() }
         reportAlerts()

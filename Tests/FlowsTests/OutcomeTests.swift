@@ -55,7 +55,7 @@ func portReuse() {
     #expect(run.ended[1].reason == .superseded)
 }
 
-@Test("a new SYN after a refused attempt is reuse after close; after 2xMSL the old one is forgotten")
+@Test("a new SYN after a refused attempt is a retry after refusal, with or without a new ISN; after 2xMSL the old one is forgotten")
 func reuseAfterClose() {
     var capture = Scenarios.refused()
     var retry = capture.records[0]
@@ -63,8 +63,18 @@ func reuseAfterClose() {
     retry.frame[14 + 20 + 4] ^= 0x55 // another ISN
     capture.records.append(retry)
     let run = ScenarioRun(capture)
-    #expect(run.events[2].reuse == .afterClose)
+    #expect(run.events[2].reuse == .retryAfterRefusal)
     #expect(run.events[2].flow == 2)
+
+    // A connect retry sends the same ISN again: still a new connection, for the old one is over.
+    var sameISN = Scenarios.refused()
+    var again = sameISN.records[0]
+    again.seconds += 1
+    sameISN.records.append(again)
+    let retried = ScenarioRun(sameISN)
+    #expect(retried.events[2].reuse == .retryAfterRefusal)
+    #expect(retried.events[2].flow == 2)
+    #expect(!retried.events[2].notes.contains(.afterClose))
 
     var late = Scenarios.portReuse()
     for i in 6..<late.records.count { late.records[i].seconds += 200 } // past 2 x MSL (60 s)

@@ -96,10 +96,10 @@ let transitionTable: [(String, CraftedCapture, [Expected])] = [
         row(.teardown(step: 2, through: 3), .lastAck, .finWait1),
         row(.teardown(step: 4, through: 4), .closed, .timeWait),
     ]),
-    ("a third ACK that acknowledges the wrong number is flagged", Scenarios.handshakeAckMismatch(), [
+    ("a third ACK that acknowledges the wrong number is flagged and leaves the server in SYN_RECEIVED", Scenarios.handshakeAckMismatch(), [
         row(.handshake(1), .synSent, .listen),
         row(.handshake(2), .synSent, .synReceived),
-        row(.handshake(3), .established, .established, .handshakeAckMismatch),
+        row(.handshake(3), .established, .synReceived, [.handshakeAckMismatch, .unacceptableHandshakeACK]),
     ]),
     ("data from the CLOSE_WAIT side is a half-close", Scenarios.serverCloseFirst(), [
         row(.handshake(1), .synSent, .listen),
