@@ -1,8 +1,9 @@
 import Wire
 
 /// RSTs judged as their receiver would judge them (RFC 9293 §3.10.7, RFC 5961 §3): only an
-/// acceptable RST changes the receiver's state. The sender of any RST other than SYN_SENT's answer
-/// to an unacceptable ACK has no connection any more, whatever the receiver does with it.
+/// acceptable RST changes state. One the receiver drops changes nothing, not even for its
+/// sender: an injected RST comes from somebody else, and a stack that really reset sends the
+/// acceptable one next (its answer to the receiver's next segment).
 extension Connection {
     /// What the receiver of a RST does with it.
     enum ResetVerdict {
@@ -84,7 +85,6 @@ extension Connection {
             // A RST is acceptable in SYN_SENT only if it acknowledges the SYN.
             guard s.hasACK && acknowledgesSYN(s.acknowledgment, of: peer) else {
                 w.notes.insert(.rstNotAcknowledgingSYN)
-                abort(sender, at: s)
                 return
             }
             if !me.sentSYN {
@@ -99,7 +99,6 @@ extension Connection {
             }
         case .closed, .listen:
             // Nothing synchronized to reset: a LISTEN endpoint ignores a RST (RFC 9293 §3.10.7.2).
-            abort(sender, at: s)
             w.step = .reset
             return
         default:
@@ -108,11 +107,9 @@ extension Connection {
                 break
             case .challenged:
                 w.notes.insert(.rstChallenged)
-                abort(sender, at: s)
                 return
             case .outOfWindow:
                 w.notes.insert(.rstOutOfWindow)
-                abort(sender, at: s)
                 return
             }
         }
@@ -122,19 +119,6 @@ extension Connection {
         move(sender, to: .closed, at: s)
         move(sender.peer, to: .closed, at: s)
         w.step = .reset
-    }
-
-    /// The sender of a RST the receiver does not take: it has dropped its side of the connection.
-    private mutating func abort(_ sender: Role, at s: Segment) {
-        let me = track(sender)
-        guard me.state != .closed && me.state != .listen else { return }
-        resetBy = resetBy ?? sender
-        update(sender) {
-            $0.stateBeforeReset = $0.state
-            $0.certaintyBeforeReset = $0.certainty
-            $0.sequenceAtReset = $0.nextSequence
-        }
-        move(sender, to: .closed, at: s)
     }
 
     /// Keeps both endpoints' states and sequence fronts as a RST finds them, for `reviseReset`.

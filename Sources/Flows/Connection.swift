@@ -233,6 +233,8 @@ extension Connection {
         t.packets += 1
         t.payloadBytes &+= UInt64(s.payloadLength)
         if t.firstPacketTime == nil { t.firstPacketTime = s.time }
+        // A RST occupies no sequence space, and one the receiver drops may carry any number.
+        guard !s.isRST else { return }
         let end = s.sequenceEnd
         if let n = t.nextSequence { t.nextSequence = Seq.max(n, end) } else { t.nextSequence = end }
     }
@@ -332,6 +334,10 @@ extension Connection {
             w.retransmission = me.synTransmissions - (simultaneousOpen ? 1 : 0)
             w.step = simultaneousOpen ? .simultaneousOpen(sender == .client ? 3 : 4) : .handshake(2)
             if w.retransmission <= 0 { w.notes.remove(.retransmission) }
+            return
+        }
+        if me.state == .closed && (refused || resetBy != nil) {
+            // A SYN-ACK from an endpoint that refused or reset: nothing of this connection takes it.
             return
         }
         if me.state.isSynchronized && handshakeCompleted {
@@ -496,8 +502,9 @@ extension Connection {
                     move(sender, to: me.finAcked ? .timeWait : .closing, at: s)
                     w.step = .simultaneousClose(me.finAcked ? 4 : 3)
                 } else {
-                    // The peer's FIN+ACK acknowledged ours: FIN_WAIT_1 → TIME_WAIT directly.
-                    move(sender, to: .timeWait, at: s)
+                    // The peer's FIN+ACK acknowledged ours: RFC 9293 processes the ACK before the
+                    // FIN, so FIN_WAIT_1 → FIN_WAIT_2 → TIME_WAIT on that one segment.
+                    move(sender, via: .finWait2, to: .timeWait, at: s, &w)
                     w.step = .teardown(step: 4, through: 4)
                 }
             case .finWait2:
