@@ -41,7 +41,6 @@ extension Connection {
         guard !me.sentSYN, me.state == .listen || me.state == .closed, peer.state == .synSent,
               !acknowledgesSYN(s.acknowledgment, of: peer) else { return false }
         w.notes.insert(.staleConnectionACK)
-        w.notes.insert(.portReuse)
         if reuse == nil { reuse = .staleConnection }
         move(sender, to: .established, at: s, certainty: .inferred)
         return true

@@ -151,6 +151,8 @@ extension Connection {
         var duplicateAckCount = 0
         /// The sender's next sequence number before this segment (nil before its first).
         var senderNextBefore: UInt32? = nil
+        /// For a SYN-ACK that starts a new incarnation on ports an older connection held.
+        var reuse: ReuseReason? = nil
     }
 
     /// Sets up the states of a connection picked up without its SYN.
@@ -223,7 +225,7 @@ extension Connection {
         if zeekModel != nil { observeZeek(s) }
         return PacketEvent(flow: number, sender: sender, step: w.step, client: clientChange, server: serverChange,
                            notes: w.notes, retransmissionCount: w.retransmission, expectedAck: w.expectedAck,
-                           actualAck: w.actualAck, reuse: nil, previousFlow: nil,
+                           actualAck: w.actualAck, reuse: w.reuse, previousFlow: nil,
                            duplicateAckCount: w.duplicateAckCount)
     }
 
@@ -361,9 +363,16 @@ extension Connection {
             checkBothEstablished()
             return
         }
+        if me.isn != nil && me.isn != s.sequence && me.synTransmissions > 0 { w.notes.insert(.synAckNewISN) }
         if (me.isn == nil && me.packets > 1) || (me.isn != nil && me.isn != s.sequence) {
             // A new sequence space: what this side sent before does not precede this SYN-ACK.
             analysis.restart(sender)
+        }
+        if reuse == .staleConnection && me.isn == nil {
+            // The endpoint that held an older connection on these ports answers the SYN at last:
+            // its new incarnation starts here (tshark's reused ports).
+            w.notes.insert(.portReuse)
+            w.reuse = .staleConnection
         }
         update(sender) {
             $0.isn = s.sequence

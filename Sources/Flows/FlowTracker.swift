@@ -83,7 +83,9 @@ public struct FlowTracker {
         statistics.live -= 1
         if !old.reported { report(old, old.isClosed ? .closed : .superseded) }
         floodSuperseded(old)
-        return start(s, digest: digest, reuse: reason, previous: old.number)
+        // A connect retry sends its SYN again, ISN unchanged: a retransmission in a new connection.
+        let resent = old.clientTrack.isn == s.sequence && old.role(of: s.source) == .client ? old.clientTrack.synTransmissions : 0
+        return start(s, digest: digest, reuse: reason, previous: old.number, earlierSYNs: resent)
     }
 
     /// A segment of no tracked connection: after a compacted close, or the first of a new one.
@@ -98,7 +100,8 @@ public struct FlowTracker {
                 let inTimeWait = record.clientState == .timeWait || record.serverState == .timeWait
                 let reason: ReuseReason = retry
                     ?? (inTimeWait && s.time < record.closedAt &+ 2 * configuration.msl ? .duringTimeWait : .afterClose)
-                return start(s, digest: digest, reuse: reason, previous: record.number)
+                let resent = retry != nil && clientIsSender && record.hasClientISN && record.clientISN == s.sequence ? 1 : 0
+                return start(s, digest: digest, reuse: reason, previous: record.number, earlierSYNs: resent)
             }
             return FlowTracker.afterClose(record, s, sender: clientIsSender ? .client : .server)
         }
@@ -145,7 +148,8 @@ public struct FlowTracker {
         return finishIndex < order.count
     }
 
-    private mutating func start(_ s: Segment, digest: UInt64, reuse: ReuseReason?, previous: Int?) -> PacketEvent {
+    /// `earlierSYNs`: transmissions of this very SYN (same ISN) in the connection it replaces.
+    private mutating func start(_ s: Segment, digest: UInt64, reuse: ReuseReason?, previous: Int?, earlierSYNs: Int = 0) -> PacketEvent {
         if table.count >= configuration.maxConnections, table.oldest >= 0 {
             let victim = table.remove(table.oldest)
             quietUntil = .min
@@ -168,7 +172,15 @@ public struct FlowTracker {
         var event = c.apply(s, sender: sender)
         if midstream { event.notes.insert(.midstream) } else { floodAttempt(c, s) }
         if let reuse {
-            event.notes.insert(.portReuse)
+            // Port reuse is a new ISN on the 4-tuple (tshark's reused_ports); the same SYN again
+            // after a refusal or reset starts a new connection but is that SYN's retransmission.
+            if earlierSYNs > 0 {
+                event.notes.insert(.retransmission)
+                event.retransmissionCount = earlierSYNs
+                c.clientTrack.synTransmissions += earlierSYNs
+            } else {
+                event.notes.insert(.portReuse)
+            }
             event.reuse = reuse
             event.previousFlow = previous
         }

@@ -100,6 +100,9 @@ public struct PacketNotes: OptionSet, Sendable, Hashable {
     /// The ACK a SYN got from an endpoint still holding an older connection on the same ports
     /// (a challenge ACK, RFC 5961 §4): the SYN reused the port of a connection the peer kept.
     @inlinable public static var staleConnectionACK: PacketNotes { PacketNotes(rawValue: 1 << 32) }
+    /// A SYN-ACK whose ISN differs from the one its sender answered the same SYN with before: a
+    /// second answer (the server began its half again, or another host answered).
+    @inlinable public static var synAckNewISN: PacketNotes { PacketNotes(rawValue: 1 << 33) }
 }
 
 extension PacketNotes {
@@ -138,6 +141,7 @@ extension PacketNotes {
         (.unacceptableHandshakeACK, "unacceptable_handshake_ack"),
         (.synOnSynchronized, "syn_on_synchronized"),
         (.staleConnectionACK, "stale_connection_ack"),
+        (.synAckNewISN, "syn_ack_new_isn"),
     ]
 
     /// The machine names of the notes set, in a fixed order.
@@ -167,7 +171,7 @@ public enum ReuseReason: UInt8, Sendable {
         case .afterUnansweredSYN: return "new SYN after an unanswered attempt"
         case .retryAfterRefusal: return "retry after refusal"
         case .retryAfterReset: return "retry after reset"
-        case .staleConnection: return "the peer still holds an earlier connection on these ports"
+        case .staleConnection: return "ports of an earlier connection the peer held until the RST"
         }
     }
 }

@@ -88,7 +88,7 @@ public enum Annotation {
             out.append(decimal: e.retransmissionCount)
         }
         if !n.isDisjoint(with: Annotation.analysisNotes) { writeAnalysisNotes(e, &out, &list) }
-        if n.contains(.portReuse), let reason = e.reuse {
+        if let reason = e.reuse {
             list.next(&out)
             out.append("new connection, ")
             out.append(reason.text)
@@ -147,7 +147,11 @@ public enum Annotation {
         }
         if n.contains(.staleConnectionACK) {
             list.next(&out)
-            out.append("port reuse: challenge ACK from an earlier connection the peer still holds")
+            out.append("challenge ACK from an earlier connection the peer still holds on these ports")
+        }
+        if n.contains(.synAckNewISN) {
+            list.next(&out)
+            out.append("SYN-ACK with a new ISN (a second answer to the same SYN)")
         }
         if n.contains(.synOnSynchronized) {
             list.next(&out)

@@ -75,6 +75,7 @@ extension Explanations {
         .resetRevised: "The connection went on after a RST that looked like its end: new data kept coming and being acknowledged. The RST did not take effect (the receiver must have found it unacceptable), so the states before it are restored.",
         .staleConnectionACK: "The SYN was answered with a bare ACK that does not acknowledge it: the other endpoint still holds an earlier connection on these same ports and sends a challenge ACK (RFC 5961 §4). The new SYN reused a port too soon; the client answers with a RST that ends the old connection and sends its SYN again.",
         .synOnSynchronized: "A SYN arrived on a connection that is already synchronized. No state accepts it: RFC 5961 §4 has the receiver answer with a challenge ACK and keep the connection as it is.",
+        .synAckNewISN: "This SYN-ACK answers the same SYN as an earlier one but starts from another initial sequence number: the server began its half of the handshake again (its first attempt was lost or dropped), or a second host (a load balancer, a SYN proxy) answered. The client's ACK shows which one it took.",
         .unacceptableHandshakeACK: "This ACK does not acknowledge the server's SYN-ACK, so the server stays in SYN_RECEIVED (RFC 9293 §3.10.7.4 answers such an ACK with a RST) and the handshake is not complete.",
     ]
 }

@@ -75,6 +75,7 @@ extension Explanations {
         .resetRevised: "在一个看似结束连接的 RST 之后，连接仍在继续：新的数据不断发送并被确认。该 RST 没有生效（接收方一定认为它不可接受），因此恢复它之前的状态。",
         .staleConnectionACK: "SYN 得到的回应是一个没有确认它的纯 ACK：对端仍保留着这对端口上较早的一个连接，并发出挑战 ACK（RFC 5961 §4）。新的 SYN 过早地重用了端口；客户端用 RST 结束旧连接，然后重发 SYN。",
         .synOnSynchronized: "一个 SYN 到达了已经同步的连接。没有任何状态接受它：RFC 5961 §4 要求接收方回一个挑战 ACK，并保持连接不变。",
+        .synAckNewISN: "这个 SYN-ACK 与先前的一个回应同一个 SYN，却从另一个初始序列号开始：服务器重新开始了它那一半的握手（第一次尝试丢失或被丢弃），或者另一台主机（负载均衡器、SYN 代理）作了回应。客户端的 ACK 表明它接受了哪一个。",
         .unacceptableHandshakeACK: "这个 ACK 没有确认服务器的 SYN-ACK，所以服务器仍处于 SYN_RECEIVED（RFC 9293 §3.10.7.4 用 RST 回应这样的 ACK），握手没有完成。",
     ]
 }

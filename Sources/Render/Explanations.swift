@@ -83,6 +83,7 @@ public enum ExplanationKey: String, CaseIterable, Sendable {
     case unacceptableHandshakeACK = "note.unacceptable_handshake_ack"
     case synOnSynchronized = "note.syn_on_synchronized"
     case staleConnectionACK = "note.stale_connection_ack"
+    case synAckNewISN = "note.syn_ack_new_isn"
 
     /// The key for entering `state`.
     public static func entering(_ state: TCPState) -> ExplanationKey {
@@ -117,6 +118,7 @@ public enum ExplanationKey: String, CaseIterable, Sendable {
         (.unacceptableHandshakeACK, .unacceptableHandshakeACK),
         (.staleConnectionACK, .staleConnectionACK),
         (.synOnSynchronized, .synOnSynchronized),
+        (.synAckNewISN, .synAckNewISN),
         (.invalidFlags, .invalidFlags),
         (.handshakeAckMismatch, .handshakeAckMismatch),
         (.dataOnSYN, .dataOnSYN),

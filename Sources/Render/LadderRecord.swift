@@ -165,7 +165,7 @@ public struct LadderFlow: Sendable {
         .midstream, .handshakeAckMismatch, .oldDuplicateSYNRecovery, .dataOnSYN, .portReuse,
         .timeWaitAssassination, .invalidFlags, .rstOutOfWindow, .afterClose, .rstChallenged,
         .rstNotAcknowledgingSYN, .rstAnswersUnacceptableACK, .finNotCaptured, .resetRevised,
-        .unacceptableHandshakeACK, .synOnSynchronized, .staleConnectionACK,
+        .unacceptableHandshakeACK, .synOnSynchronized, .staleConnectionACK, .synAckNewISN,
     ]
 
     private mutating func extendRun(_ a: LadderArrow) {

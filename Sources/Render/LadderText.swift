@@ -15,7 +15,7 @@ public enum LadderText {
         .ackedUnseenSegment, .rstOutOfWindow, .invalidFlags, .handshakeAckMismatch,
         .timeWaitAssassination, .oldDuplicateSYNRecovery, .afterClose,
         .rstChallenged, .rstNotAcknowledgingSYN, .rstAnswersUnacceptableACK, .finNotCaptured,
-        .resetRevised, .unacceptableHandshakeACK, .synOnSynchronized, .staleConnectionACK,
+        .resetRevised, .unacceptableHandshakeACK, .synOnSynchronized, .staleConnectionACK, .synAckNewISN,
     ]
 
     /// The arrow's colour class: anomalies (and every RST) first, then the step it belongs to.
