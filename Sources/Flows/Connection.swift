@@ -192,6 +192,14 @@ extension Connection {
             w.notes.insert(.invalidFlags)
         } else if s.isRST {
             applyReset(s, sender: sender, &w)
+        } else if s.isSYN && wasClosed {
+            // The SYN of a closed connection whose ISN starts no new one (FlowTracker.reuseReason):
+            // an old duplicate or late retransmission. It moves nothing.
+            if s.sequence == track(sender).isn && !s.hasACK {
+                update(sender) { $0.synTransmissions += 1 }
+                w.notes.insert(.retransmission)
+                w.retransmission = Swift.max(1, track(sender).synTransmissions - 1)
+            }
         } else if s.isSYN {
             if s.hasACK { applySynAck(s, sender: sender, &w) } else { applySyn(s, sender: sender, &w) }
             if let shift = s.options.windowScale {

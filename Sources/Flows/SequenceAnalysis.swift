@@ -172,8 +172,9 @@ public struct SequenceAnalysis: Sendable, Equatable {
             // Duplicate ACK: no data, same seq, ack and window as the previous segment.
             // RFC: not when the previous ack came on a SYN-ACK (RFC 5681 §2 counts only segments
             // with SYN and FIN off): the first ACK after a simultaneous open's SYN-ACK completes
-            // the handshake, it repeats nothing.
-            if repeatsLast && window != 0 && window == fwd.window && !fwd.lastAckOnSYN {
+            // the handshake, it repeats nothing. Nor when this side never sent an ACK before: a
+            // SYN's zero ack field equal to an ack of 0 (the peer's ISN was 2^32-1) is no repeat.
+            if repeatsLast && window != 0 && window == fwd.window && !fwd.lastAckOnSYN && fwd.sentACK {
                 fwd.duplicateAcks = fwd.duplicateAcks == -1 ? 1 : fwd.duplicateAcks &+ 1
                 f.insert(.duplicateAck)
                 r.duplicateAckCount = Int(fwd.duplicateAcks)
