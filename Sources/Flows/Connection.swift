@@ -37,6 +37,9 @@ public struct Connection: Sendable {
     /// The close was handed to the tracker's close schedule (reported at once, or after the
     /// grace period when a RST ended it and later packets may still revise it).
     public var closeScheduled = false
+    /// Packets with a RST or a note in `PacketNotes.anomalies`, and the union of those notes.
+    public var anomalyPackets = 0
+    public var anomalyNotes: PacketNotes = []
     /// When both endpoints reached CLOSED or TIME_WAIT.
     public var closedAt: Nanoseconds? = nil
     /// The timeline was handed out (the connection may still see stray packets).
@@ -225,6 +228,10 @@ extension Connection {
         }
         if wasClosed { w.notes.insert(.afterClose) }
         if analyzesSequences { analysis.analyze(s, sender: sender, into: &w) }
+        if !w.notes.isDisjoint(with: .anomalies) {
+            anomalyPackets += 1
+            anomalyNotes.formUnion(w.notes.intersection(.anomalies))
+        }
         if closedAt == nil && Connection.isTerminal(clientTrack.state, serverTrack.state) && (before.0 != clientTrack.state || before.2 != serverTrack.state) {
             closedAt = s.time
         }

@@ -106,6 +106,18 @@ public struct PacketNotes: OptionSet, Sendable, Hashable {
 }
 
 extension PacketNotes {
+    /// The notes that make a packet anomalous: loss, repeats, probes, resets and segments gone
+    /// wrong. A connection counts the packets carrying any of them (`Connection.anomalyPackets`),
+    /// and every output reports that one count.
+    public static let anomalies: PacketNotes = [
+        .retransmission, .fastRetransmission, .spuriousRetransmission, .outOfOrder, .duplicateAck,
+        .keepalive, .keepaliveAck, .zeroWindow, .windowProbe, .windowProbeAck, .lostSegment,
+        .ackedUnseenSegment, .rstOutOfWindow, .invalidFlags, .handshakeAckMismatch,
+        .timeWaitAssassination, .oldDuplicateSYNRecovery, .afterClose,
+        .rstChallenged, .rstNotAcknowledgingSYN, .rstAnswersUnacceptableACK, .finNotCaptured,
+        .resetRevised, .unacceptableHandshakeACK, .synOnSynchronized, .staleConnectionACK, .synAckNewISN,
+    ]
+
     /// Stable machine names (JSON `anomalies`, grep), in bit order. Every note has one.
     public static let names: [(PacketNotes, String)] = [
         (.retransmission, "retransmission"),

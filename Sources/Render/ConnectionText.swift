@@ -133,6 +133,18 @@ public enum ConnectionText {
         out.append(", server ")
         appendState(c.serverTrack, &out)
         if c.halfCloseData { out.append("; half-close with data") }
+        if c.anomalyPackets > 0 {
+            out.append("; anomalies: ")
+            out.append(decimal: c.anomalyPackets)
+            out.append(c.anomalyPackets == 1 ? " packet (" : " packets (")
+            var first = true
+            for (note, name) in PacketNotes.names where c.anomalyNotes.contains(note) {
+                if !first { out.append(", ") }
+                first = false
+                out.append(string: name)
+            }
+            out.append(UInt8(ascii: ")"))
+        }
         if reason == .endOfInput && c.isHalfOpen, let syn = c.synTime {
             out.append(c.synAckTime == nil ? "; half-open (no SYN-ACK) at end of capture, age " : "; half-open (SYN-ACK sent, no ACK) at end of capture, age ")
             appendSeconds(Swift.max(0, time - syn), &out)

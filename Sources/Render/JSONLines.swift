@@ -151,6 +151,8 @@ public enum JSONLines {
         appendString(z.history.text, &out)
         out.append(",\"anomalies\":")
         appendStrings(connectionAnomalies(c), &out)
+        out.append(",\"anomaly_packets\":")
+        out.append(decimal: c.anomalyPackets)
         out.append(",\"zeek\":{\"orig\":")
         appendEndpoint(z.originator, &out)
         out.append(",\"resp\":")
@@ -279,6 +281,7 @@ public enum JSONLines {
         if c.clientTrack.synTransmissions > 1 || c.serverTrack.synTransmissions > 1
             || c.clientTrack.finTransmissions > 1 || c.serverTrack.finTransmissions > 1 { notes.insert(.retransmission) }
         if c.clientTrack.synPayload > 0 { notes.insert(.dataOnSYN) }
+        notes.formUnion(c.anomalyNotes)
         return notes.nameList
     }
 

@@ -42,7 +42,8 @@ public enum LadderHTML {
             let duration = flow.lastTime &- flow.firstTime
             let bytes = LadderText.totalBytes(flow)
             let verdict = LadderText.verdict(flow)
-            let anomalies = LadderText.anomalyCount(flow)
+            // The tracker's count, as the summaries and JSON records give it.
+            let anomalies = flow.ended?.connection.anomalyPackets ?? LadderText.anomalyCount(flow)
             var start = OutputBuffer.memory()
             AlertText.appendUTC(flow.firstTime, &start)
             // `2025-11-28 09:00:00.000123`: UTC to the microsecond, without the T and Z.

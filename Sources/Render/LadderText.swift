@@ -9,14 +9,7 @@ public enum LadderText {
     }
 
     /// Notes drawn in the anomaly colour: loss, repeats, probes, resets gone wrong.
-    public static let anomalyNotes: PacketNotes = [
-        .retransmission, .fastRetransmission, .spuriousRetransmission, .outOfOrder, .duplicateAck,
-        .keepalive, .keepaliveAck, .zeroWindow, .windowProbe, .windowProbeAck, .lostSegment,
-        .ackedUnseenSegment, .rstOutOfWindow, .invalidFlags, .handshakeAckMismatch,
-        .timeWaitAssassination, .oldDuplicateSYNRecovery, .afterClose,
-        .rstChallenged, .rstNotAcknowledgingSYN, .rstAnswersUnacceptableACK, .finNotCaptured,
-        .resetRevised, .unacceptableHandshakeACK, .synOnSynchronized, .staleConnectionACK, .synAckNewISN,
-    ]
+    public static let anomalyNotes: PacketNotes = PacketNotes.anomalies
 
     /// The arrow's colour class: anomalies (and every RST) first, then the step it belongs to.
     public static func kind(_ a: LadderArrow) -> Kind {

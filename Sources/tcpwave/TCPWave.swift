@@ -246,12 +246,8 @@ struct TCPWave: ParsableCommand {
         configureMachineOutput(&settings)
         try configureDiagrams(&settings)
         settings.singleThread = singleThread
-        // Work no chosen output reads is not done: packet notes feed only per-packet output,
-        // timelines only --timeline (text or JSON).
-        if settings.output == .summary && settings.format == .text && settings.diagram == nil
-            && !settings.noteNames && settings.explain == nil {
-            settings.tracker.sequenceAnalysis = false
-        }
+        // Work no chosen output reads is not done: timelines only for --timeline (text or JSON).
+        // The sequence analysis always runs: every output counts a connection's anomalies.
         if settings.output != .linesAndTimelines { settings.tracker.timelines = false }
         let status: Int32
         // Like tcpdump: a person watching a terminal sees each line at once.
