@@ -36,7 +36,7 @@ public struct DirectionAnalysis: Sendable, Equatable {
 
 /// Per-direction sequence analysis of one connection: retransmissions (fast, spurious), out of
 /// order, duplicate ACKs, keepalives and their ACKs, zero windows and probes, lost and ACKed
-/// unseen segments, window updates, and RSTs outside the receiver's window.
+/// unseen segments, window updates.
 ///
 /// The rules are Wireshark's `tcp_analyze_sequence_number` (epan/dissectors/packet-tcp.c), in
 /// its order, so the notes agree with tshark's `tcp.analysis.*` flags packet by packet. The
@@ -248,18 +248,8 @@ public struct SequenceAnalysis: Sendable, Equatable {
             fwd.maxSeqToBeAcked = fwd.nextSeq
         }
 
-        // RST outside the receiver's window. RFC 9293 §3.10.7.4 and RFC 5961 §3: a RST is valid
-        // only when RCV.NXT =< SEG.SEQ < RCV.NXT+RCV.WND; the receiver drops any other. Judged
-        // only when the receiver has acknowledged something (its RCV.NXT is known); with the
-        // window scale unknown (no handshake seen) the widest scale, 14, is assumed.
-        if rst && rev.sentACK {
-            // A SYN-ACK's window is never scaled.
-            let scale = rev.lastAckOnSYN ? 0 : rev.windowScale >= 0 ? Int(rev.windowScale) : (rev.windowScale == -2 ? 0 : 14)
-            let receiveWindow = rev.window == .max ? UInt64(0) : UInt64(rev.window) << UInt64(scale)
-            let offset = UInt64(seq &- rev.lastAck)
-            let inWindow = offset == 0 || offset < receiveWindow
-            if !inWindow { f.insert(.rstOutOfWindow) }
-        }
+        // RSTs are judged by the state machine, which knows the receiver's window and state
+        // (Connection+Reset.swift): it notes one outside the window whether or not this runs.
 
         // Remember what the answers to this segment will be compared with.
         fwd.window = window

@@ -110,8 +110,10 @@ enum TsharkConformance {
 }
 
 struct TsharkConformanceTests {
-    /// What was measured (README "Troubles detected"); the test fails if agreement falls below.
-    static let target = 0.98
+    /// What was measured (docs/troubles.md); the test fails if agreement falls below: the fixtures
+    /// and the corpus as a whole, each flag, and the real-world captures of `wild/` (issue 13).
+    static let target = 0.996
+    static let wildTarget = 0.9985
 
     @Test("per-packet agreement with tshark's tcp.analysis flags, fixtures and shared corpus",
           .enabled(if: Harness.which("tshark") != nil, "tshark is not installed (apt-get install tshark)"))
@@ -129,11 +131,18 @@ struct TsharkConformanceTests {
             print("tshark conformance: \(Harness.corpus.path) is missing; corpus part skipped")
         } else {
             var shared = TsharkConformance.Tally()
+            var wild = TsharkConformance.Tally()
             for file in corpus {
-                shared.add(file, tshark: TsharkConformance.tsharkFlags(file, tshark: tshark),
-                           ours: TsharkConformance.tcpwaveNotes(file))
+                let theirs = TsharkConformance.tsharkFlags(file, tshark: tshark), ours = TsharkConformance.tcpwaveNotes(file)
+                shared.add(file, tshark: theirs, ours: ours)
+                if file.contains("/wild/") { wild.add(file, tshark: theirs, ours: ours) }
             }
             print(shared.report("tshark conformance, shared corpus (\(corpus.count) captures)"))
+            print(wild.report("tshark conformance, real-world captures (wild/)"))
+            #expect(shared.agreement >= TsharkConformanceTests.target, "corpus agreement \(shared.agreement)")
+            if wild.packets > 0 {
+                #expect(wild.agreement >= TsharkConformanceTests.wildTarget, "wild agreement \(wild.agreement)")
+            }
             total.packets += shared.packets
             total.agreeing += shared.agreeing
             total.notAnalysed += shared.notAnalysed
@@ -145,6 +154,7 @@ struct TsharkConformanceTests {
         print(total.report("tshark conformance, total"))
         print("disagreements:\n  " + total.disagreements.joined(separator: "\n  "))
         #expect(total.packets > 0)
+        #expect(fixtures.agreement >= TsharkConformanceTests.target, "fixtures agreement \(fixtures.agreement)")
         #expect(total.agreement >= TsharkConformanceTests.target,
                 "agreement \(total.agreement) below \(TsharkConformanceTests.target)")
         for f in TsharkConformance.flags.map(\.ours) {
