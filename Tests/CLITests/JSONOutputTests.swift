@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `--json` and `--conn-log=json` are valid JSON line by line, checked with jq (installed by
-/// .ci/run); each tcpwave record carries the schema and the fields the README promises.
+/// .ci/run); each tcpwave record carries the schema and the fields docs/records.md promises.
 struct JSONOutputTests {
     /// Per line: nothing when the record is complete, else what is missing or out of range.
     static let checks = #"""

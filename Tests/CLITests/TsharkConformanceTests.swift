@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// tcpwave's sequence-analysis notes against tshark's `tcp.analysis.*` flags, packet by packet,
-/// on every fixture and on the shared corpus (README "Troubles detected" lists the numbers and
+/// on every fixture and on the shared corpus (docs/troubles.md lists the numbers and
 /// each class of disagreement).
 enum TsharkConformance {
     /// tshark's field (after `tcp.analysis.`) and tcpwave's note name for the same finding.

@@ -8,8 +8,7 @@ import Testing
 /// `-C`, `--likely-server-ports` for the scripts loaded). tcpwave's connections are joined to
 /// Zeek's rows by 5-tuple: both endpoints, preferring a row with the same originator, then the
 /// same start time when the baseline kept it (btest masks most). Zeek rows with no tcpwave
-/// connection are listed with the reason (README: "Connection records: JSON and Zeek
-/// conn.log", remaining differences).
+/// connection are listed with the reason (docs/records.md, "Conformance with Zeek").
 enum ZeekConformance {
     static var root: URL { Harness.corpus.appendingPathComponent("zeek") }
 
@@ -303,7 +302,7 @@ struct ZeekConformanceTests {
         for u in all.unmatched { print("zeek row without a tcpwave connection: \(u)") }
         for d in all.differences { print("zeek difference: \(d)") }
 
-        // Targets (README: measured numbers and the reasons for every remaining difference).
+        // Targets (docs/records.md: measured numbers and the reasons for every remaining difference).
         #expect(target.rows > 100, "the corpus should hold over 100 Zeek TCP rows on target traces")
         #expect(target.stateSame == target.stateCompared, "conn_state must equal Zeek's on every matched connection")
         #expect(Double(target.historySame) >= 0.95 * Double(target.historyCompared), "history must equal Zeek's on at least 95% of matched connections")
@@ -313,7 +312,7 @@ struct ZeekConformanceTests {
                 "byte or packet counts differ from Zeek's on \(target.countDifferences.sorted())")
         // Zeek rows tcpwave has no connection for: Zeek's timers and same-ISN SYNs after a reset
         // split connections tcpwave keeps whole; MPLS and PPPoE are link layers tcpwave does not
-        // decode; a connection whose first SYN had a bad checksum. Each is listed in the README.
+        // decode; a connection whose first SYN had a bad checksum. Each is listed in docs/records.md.
         let explained = ["ssh.client-side-half-duplex.conn.log", "pop3.conn.log", "mpls-in-vlan.conn.log",
                          "mixed-vlan-mpls.conn.log", "pppoe-over-qinq.conn.log", "localhost-bad-chksum.conn.log"]
         let unexplained = target.unmatched.filter { row in !explained.contains { row.hasPrefix($0 + ":") } }
