@@ -37,8 +37,9 @@ extension Connection {
     /// the challenge ACK of RFC 5961 §4. The SYN reused the port of a connection the peer kept.
     /// The endpoint is inferred ESTABLISHED (in that older connection) until a RST ends it.
     mutating func answerSYNFromStaleConnection(_ s: Segment, sender: Role, _ w: inout Work) -> Bool {
+        guard state(sender.peer) == .synSent else { return false }
         let me = track(sender), peer = track(sender.peer)
-        guard !me.sentSYN, me.state == .listen || me.state == .closed, peer.state == .synSent,
+        guard !me.sentSYN, me.state == .listen || me.state == .closed,
               !acknowledgesSYN(s.acknowledgment, of: peer) else { return false }
         w.notes.insert(.staleConnectionACK)
         if reuse == nil { reuse = .staleConnection }

@@ -137,8 +137,9 @@ extension Connection {
     /// the peer acknowledges that data. Both endpoints the RST closed get their states back.
     /// True when it revised.
     mutating func reviseResetIfContradicted(_ s: Segment, sender: Role, _ w: inout Work) -> Bool {
+        guard state(sender.peer) == .closed else { return false }
         let peer = track(sender.peer)
-        guard peer.state == .closed, peer.stateBeforeReset != nil, let front = peer.sequenceAtReset,
+        guard peer.stateBeforeReset != nil, let front = peer.sequenceAtReset,
               let sent = peer.nextSequence, Seq.gt(sent, front), Seq.gt(s.acknowledgment, front),
               track(sender).state != .timeWait else { return false }
         for role in [Role.client, .server] {

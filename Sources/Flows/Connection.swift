@@ -101,6 +101,9 @@ public struct Connection: Sendable {
 
     @inline(__always) public var isClosed: Bool { closedAt != nil }
 
+    /// One endpoint's state, read in place (per packet: `track` copies the whole track).
+    @inline(__always) func state(_ role: Role) -> TCPState { role == .client ? clientTrack.state : serverTrack.state }
+
     public var opening: Opening {
         if simultaneousOpen { return .simultaneous }
         if midstream { return .midstream }
@@ -188,7 +191,7 @@ extension Connection {
         if s.time > lastTime { lastTime = s.time }
         if s.time < firstTime { firstTime = s.time }
         lastPacket = s.packetNumber
-        w.senderNextBefore = track(sender).nextSequence
+        w.senderNextBefore = sender == .client ? clientTrack.nextSequence : serverTrack.nextSequence
         if sender == .client { Connection.count(s, into: &clientTrack) } else { Connection.count(s, into: &serverTrack) }
 
         if !s.hasValidControlBits {
@@ -214,7 +217,7 @@ extension Connection {
             if reviseResetIfContradicted(s, sender: sender, &w) { wasClosed = false }
             // A CLOSED endpoint sends nothing but RSTs: what still comes from it was in flight
             // when it closed, and moves no state.
-            if track(sender).state != .closed {
+            if state(sender) != .closed {
                 inferUnseenFIN(s, sender: sender, &w)
                 applyAck(s, sender: sender, &w)
             }
@@ -228,7 +231,7 @@ extension Connection {
         }
         if wasClosed { w.notes.insert(.afterClose) }
         if analyzesSequences { analysis.analyze(s, sender: sender, into: &w) }
-        if !w.notes.isDisjoint(with: .anomalies) {
+        if w.notes.rawValue & PacketNotes.anomalyMask != 0 {
             anomalyPackets += 1
             anomalyNotes.formUnion(w.notes.intersection(.anomalies))
         }

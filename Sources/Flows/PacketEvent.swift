@@ -118,6 +118,15 @@ extension PacketNotes {
         .resetRevised, .unacceptableHandshakeACK, .synOnSynchronized, .staleConnectionACK, .synAckNewISN,
     ]
 
+    /// `anomalies` as a literal for the per-packet test (a static `let` costs a once-check per
+    /// read); `ReceiverRulesTests` checks that the two agree.
+    @inlinable public static var anomalyMask: UInt64 {
+        (1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) | (1 << 11) | (1 << 12) | (1 << 13) | (1 << 14)
+            | (1 << 15) | (1 << 16) | (1 << 17) | (1 << 18) | (1 << 19) | (1 << 20) | (1 << 21) | (1 << 22)
+            | (1 << 24) | (1 << 25) | (1 << 26) | (1 << 27) | (1 << 28) | (1 << 29) | (1 << 30) | (1 << 31)
+            | (1 << 32) | (1 << 33)
+    }
+
     /// Stable machine names (JSON `anomalies`, grep), in bit order. Every note has one.
     public static let names: [(PacketNotes, String)] = [
         (.retransmission, "retransmission"),

@@ -164,3 +164,8 @@ func idleTimeoutsByState() {
     let late = half.send(false, seq: 5000, ack: 1001, [.syn, .ack], after: 300)
     #expect(late.flow == 2 && late.notes.contains(.midstream))
 }
+
+@Test("the per-packet anomaly mask is the anomaly note set")
+func anomalyMask() {
+    #expect(PacketNotes.anomalies.rawValue == PacketNotes.anomalyMask)
+}
