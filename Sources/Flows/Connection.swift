@@ -214,11 +214,12 @@ extension Connection {
                 update(sender) { $0.windowScale = -2 }
             }
         } else if s.hasACK {
-            if reviseResetIfContradicted(s, sender: sender, &w) { wasClosed = false }
+            // The cheap tests first, here: these run on every ACK and almost never apply.
+            if state(sender.peer) == .closed && reviseResetIfContradicted(s, sender: sender, &w) { wasClosed = false }
             // A CLOSED endpoint sends nothing but RSTs: what still comes from it was in flight
             // when it closed, and moves no state.
             if state(sender) != .closed {
-                inferUnseenFIN(s, sender: sender, &w)
+                if s.payloadLength == 0 && !s.isFIN { inferUnseenFIN(s, sender: sender, &w) }
                 applyAck(s, sender: sender, &w)
             }
         } else {
@@ -411,7 +412,7 @@ extension Connection {
 
     mutating func applyAck(_ s: Segment, sender: Role, _ w: inout Work) {
         let peerRole = sender.peer
-        if answerSYNFromStaleConnection(s, sender: sender, &w) { return }
+        if state(peerRole) == .synSent && answerSYNFromStaleConnection(s, sender: sender, &w) { return }
         // Handshake completion: the SYN_SENT side acknowledges the peer's SYN.
         if track(sender).state == .synSent, let pisn = track(peerRole).isn, track(peerRole).sentSYN {
             move(sender, to: .established, at: s)
