@@ -2,32 +2,12 @@ import Flows
 import Testing
 import Wire
 
-/// Segments between 10.0.0.1:40000 (client) and 10.0.0.2:80 (server), fed to a whole tracker.
-private struct Wire2 {
-    var tracker = FlowTracker()
-    var time: Nanoseconds = 1_700_000_000 * 1_000_000_000
-    var number = 0
-    let client = Endpoint(address: IPAddress("10.0.0.1")!, port: 40000)
-    let server = Endpoint(address: IPAddress("10.0.0.2")!, port: 80)
-
-    @discardableResult
-    mutating func send(_ fromClient: Bool, seq: UInt32, ack: UInt32 = 0, _ flags: TCPFlags = .ack, length: Int = 0,
-                       window: UInt16 = 1000, after seconds: Double = 0.001) -> PacketEvent {
-        time += Nanoseconds(seconds * 1e9)
-        number += 1
-        var options = TCPOptionSummary()
-        if flags.contains(.syn) { options.windowScale = 0 }
-        let s = Segment(source: fromClient ? client : server, destination: fromClient ? server : client, sequence: seq,
-                        acknowledgment: ack, flags: flags, window: window, payloadLength: length, options: options,
-                        time: time, packetNumber: number)
-        return tracker.process(s)
-    }
-
-    /// SYN 1000, SYN-ACK 5000, ACK, then 100 bytes each way, acknowledged: RCV.NXT is 1101 at the
-    /// server and 5101 at the client, both windows 1000 bytes.
+extension Exchange {
+    /// SYN 1000, SYN-ACK 5000 (window scale 0 both ways), ACK, then 100 bytes each way,
+    /// acknowledged: RCV.NXT is 1101 at the server and 5101 at the client, windows 1000 bytes.
     mutating func established() {
-        send(true, seq: 1000, .syn)
-        send(false, seq: 5000, ack: 1001, [.syn, .ack])
+        send(true, seq: 1000, ack: 0, .syn, after: 0, wscale: 0)
+        send(false, seq: 5000, ack: 1001, [.syn, .ack], wscale: 0)
         send(true, seq: 1001, ack: 5001)
         send(true, seq: 1001, ack: 5001, [.psh, .ack], length: 100)
         send(false, seq: 5001, ack: 1101, [.psh, .ack], length: 100)
@@ -56,7 +36,7 @@ let resetCases: [ResetCase] = [
 
 @Test("a RST is taken only where its receiver would take it", arguments: resetCases)
 func resetAcceptability(_ c: ResetCase) {
-    var w = Wire2()
+    var w = Exchange()
     w.established()
     let rst = w.send(false, seq: c.seq, .rst)
     #expect(rst.notes.nameList == c.notes)
@@ -65,7 +45,7 @@ func resetAcceptability(_ c: ResetCase) {
 
 @Test("a RST carrying the sender's FIN sequence number comes after the FIN and is below RCV.NXT")
 func resetAtFINSequence() {
-    var w = Wire2()
+    var w = Exchange()
     w.established()
     w.send(false, seq: 5101, ack: 1101, [.fin, .ack])
     w.send(true, seq: 1101, ack: 5102)
@@ -78,7 +58,7 @@ func resetAtFINSequence() {
 
 @Test("SYN_SENT takes a RST only with an ACK of its SYN; without one it waits on")
 func resetInSynSent() {
-    var w = Wire2()
+    var w = Exchange()
     w.send(true, seq: 1000, .syn)
     let bare = w.send(false, seq: 0, ack: 0, .rst)
     #expect(bare.notes.contains(.rstNotAcknowledgingSYN))
@@ -86,14 +66,14 @@ func resetInSynSent() {
     let refusal = w.send(false, seq: 0, ack: 1001, [.rst, .ack])
     #expect(refusal.step == .refused)
     // The connect retry with the same ISN: a new connection, and that SYN's retransmission.
-    let retry = w.send(true, seq: 1000, .syn, after: 0.5)
+    let retry = w.send(true, seq: 1000, .syn, after: 500000)
     #expect(retry.flow == 2 && retry.reuse == .retryAfterRefusal)
     #expect(retry.notes.contains(.retransmission) && !retry.notes.contains(.portReuse))
 }
 
 @Test("a stale connection's challenge ACK, the client's RST at its number, then the same SYN again")
 func staleConnection() {
-    var w = Wire2()
+    var w = Exchange()
     w.send(true, seq: 1000, .syn)
     let challenge = w.send(false, seq: 77_000, ack: 99_000)
     #expect(challenge.notes.contains(.staleConnectionACK))
@@ -101,7 +81,7 @@ func staleConnection() {
     let rst = w.send(true, seq: 99_000, .rst)
     #expect(rst.notes.contains(.rstAnswersUnacceptableACK))
     #expect(states(rst) == [.synSent, .closed])
-    let again = w.send(true, seq: 1000, .syn, after: 1)
+    let again = w.send(true, seq: 1000, .syn, after: 1000000)
     #expect(again.flow == 1 && again.notes.contains(.retransmission))
     let answer = w.send(false, seq: 5000, ack: 1001, [.syn, .ack])
     #expect(answer.notes.contains(.portReuse) && answer.server.after == .synReceived)
@@ -109,7 +89,7 @@ func staleConnection() {
 
 @Test("a third ACK that does not acknowledge the SYN-ACK leaves the server in SYN_RECEIVED")
 func unacceptableThirdACK() {
-    var w = Wire2()
+    var w = Exchange()
     w.send(true, seq: 1000, .syn)
     w.send(false, seq: 5000, ack: 1001, [.syn, .ack])
     let wrong = w.send(true, seq: 1001, ack: 9999)
@@ -121,7 +101,7 @@ func unacceptableThirdACK() {
 
 @Test("new data the peer acknowledges after an accepted RST revises it")
 func revision() {
-    var w = Wire2()
+    var w = Exchange()
     w.established()
     let rst = w.send(true, seq: 1101, .rst)
     #expect(states(rst) == [.closed, .closed])
@@ -141,27 +121,27 @@ func revision() {
 
 @Test("an ACK one past everything its sender sent follows a FIN the capture missed")
 func lostFIN() {
-    var w = Wire2()
+    var w = Exchange()
     w.established()
     // The client's FIN (seq 1101) is not captured; the server's data draws its ACK at 1102.
     w.send(false, seq: 5101, ack: 1101, [.psh, .ack], length: 10)
     let after = w.send(true, seq: 1102, ack: 5111)
     #expect(after.notes.contains(.finNotCaptured))
     #expect(after.client.after == .finWait1 && after.client.certainty == .inferred)
-    let resent = w.send(true, seq: 1101, ack: 5111, [.fin, .ack], after: 0.2)
+    let resent = w.send(true, seq: 1101, ack: 5111, [.fin, .ack], after: 200000)
     #expect(resent.notes.contains(.retransmission))
 }
 
 @Test("idle timeouts follow the states: an established connection outlives a 2-hour keepalive gap, a SYN_SENT one does not")
 func idleTimeoutsByState() {
-    var w = Wire2()
+    var w = Exchange()
     w.established()
-    let probe = w.send(true, seq: 1100, ack: 5101, length: 1, after: 7200)
+    let probe = w.send(true, seq: 1100, ack: 5101, length: 1, after: 7200000000)
     #expect(probe.flow == 1 && probe.notes.contains(.keepalive))
 
-    var half = Wire2()
+    var half = Exchange()
     half.send(true, seq: 1000, .syn)
-    let late = half.send(false, seq: 5000, ack: 1001, [.syn, .ack], after: 300)
+    let late = half.send(false, seq: 5000, ack: 1001, [.syn, .ack], after: 300000000)
     #expect(late.flow == 2 && late.notes.contains(.midstream))
 }
 
