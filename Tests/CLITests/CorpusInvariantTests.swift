@@ -20,6 +20,8 @@ struct CorpusInvariantTests {
         var contradictedVerdicts: [String] = []
         var negativeDurations: [String] = []
         var pathMismatches: [String] = []
+        /// Connections whose timeline was compared with their packets' paths.
+        var timelinesCompared = 0
     }
 
     static func check(_ file: String, into t: inout Tally) {
@@ -62,6 +64,7 @@ struct CorpusInvariantTests {
                     let expected = timeline.filter { $0["certainty"] as? String != "projected" }
                         .map { "\($0["endpoint"] as? String ?? "") \($0["from"] as? String ?? "")->\($0["to"] as? String ?? "")" }
                     let seen = paths[flow] ?? []
+                    t.timelinesCompared += 1
                     // A timeline lists a role's changes in order; compare each role's own sequence.
                     for role in ["client", "server"] where expected.filter({ $0.hasPrefix(role) }) != seen.filter({ $0.hasPrefix(role) }) {
                         t.pathMismatches.append("\(name) flow \(flow) \(role): timeline \(expected.filter { $0.hasPrefix(role) }) packets \(seen.filter { $0.hasPrefix(role) })")
@@ -81,8 +84,10 @@ struct CorpusInvariantTests {
         print("corpus invariants: \(t.captures) captures, \(t.packets) tracked packets; \(t.afterClose) after close in "
               + "\(t.filesWithAfterClose) files; moved by a CLOSED sender \(t.movedByClosedSender.count); "
               + "contradicted close verdicts \(t.contradictedVerdicts.count); negative durations \(t.negativeDurations.count); "
-              + "path/timeline mismatches \(t.pathMismatches.count)")
+              + "path/timeline mismatches \(t.pathMismatches.count) of \(t.timelinesCompared) timelines")
         #expect(t.captures > 0)
+        // The comparison must have had something to compare: every corpus connection has a timeline.
+        #expect(t.timelinesCompared > 1000, "\(t.timelinesCompared) timelines compared")
         #expect(t.movedByClosedSender.isEmpty, "\(t.movedByClosedSender.prefix(20))")
         #expect(t.contradictedVerdicts.isEmpty, "\(t.contradictedVerdicts.prefix(20))")
         #expect(t.negativeDurations.isEmpty, "\(t.negativeDurations.prefix(20))")
