@@ -40,8 +40,8 @@ public struct DirectionAnalysis: Sendable, Equatable {
 ///
 /// The rules are Wireshark's `tcp_analyze_sequence_number` (epan/dissectors/packet-tcp.c), in
 /// its order, so the notes agree with tshark's `tcp.analysis.*` flags packet by packet. The
-/// places where tcpwave follows the RFCs instead are marked "RFC:" below and listed in the
-/// README ("Troubles detected"). Every operation is O(1) on fixed-size state; sequence numbers
+/// places where tcpwave follows the RFCs instead are marked "RFC:" below and listed
+/// in docs/troubles.md. Every operation is O(1) on fixed-size state; sequence numbers
 /// compare modulo 2^32; nothing traps on hostile input.
 public struct SequenceAnalysis: Sendable, Equatable {
     public internal(set) var client = DirectionAnalysis()

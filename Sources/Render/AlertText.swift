@@ -1,7 +1,7 @@
 import Flows
 import Wire
 
-/// SYN flood alert records as text lines (README "Troubles detected"):
+/// SYN flood alert records as text lines (docs/troubles.md):
 ///
 ///     ALERT syn-flood start 10.9.0.1:80 at 2025-11-28T09:00:06.000000Z: 300 half-open of 300 attempts in the 5.000000 s window from 2025-11-28T09:00:00.000000Z (threshold 100); 300 distinct sources; 0% answered with SYN-ACK; top sources 10.200.0.7 x1, ...
 ///     ALERT syn-flood ongoing 10.9.0.1:80 at ...: ... ; since 2025-11-28T09:00:00.000000Z, peak 310 half-open

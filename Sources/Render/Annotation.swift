@@ -182,7 +182,7 @@ public enum Annotation {
         return all
     }
 
-    /// The words for the sequence analysis's findings (README "Troubles detected").
+    /// The words for the sequence analysis's findings (docs/troubles.md).
     static func writeAnalysisNotes(_ e: PacketEvent, _ out: inout OutputBuffer, _ list: inout NoteList) {
         let n = e.notes
         if n.contains(.lostSegment) {

@@ -5,7 +5,7 @@ import Wire
 /// (`packet`, `connection`, `stats`) and the schema version. Written straight into the output
 /// buffer: no encoder, no allocation per packet beyond what the notes' names cost.
 ///
-/// Schema `tcpwave/1` (README: "Connection records: JSON and Zeek conn.log"). Fields may be
+/// Schema `tcpwave/1` (docs/records.md). Fields may be
 /// added in later versions of the same schema; none is renamed or removed without a new one.
 public enum JSONLines {
     public static let schema: StaticString = "tcpwave/1"
@@ -381,7 +381,7 @@ public enum JSONLines {
 
 extension JSONLines {
     /// A SYN flood alert record (`"type":"alert"`, `"alert":"syn_flood"`), the same fields as
-    /// the text line (README "Troubles detected"):
+    /// the text line (docs/troubles.md):
     ///
     ///     {"type":"alert","schema":"tcpwave/1","alert":"syn_flood","state":"start","ts":...,
     ///      "target":"10.9.0.1:80","window_start":...,"window_seconds":5.000000,"threshold":100,

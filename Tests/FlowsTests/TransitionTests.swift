@@ -17,7 +17,7 @@ private func row(_ step: Step, _ client: TCPState, _ server: TCPState, _ notes: 
 }
 
 /// The scenarios and what each packet must do, straight from RFC 9293's state diagram under
-/// tcpwave's evidence convention (README: "The state convention").
+/// tcpwave's evidence convention (docs/state-convention.md).
 let transitionTable: [(String, CraftedCapture, [Expected])] = [
     ("document example prints the document's table", Scenarios.documentExample(), [
         row(.handshake(1), .synSent, .listen),

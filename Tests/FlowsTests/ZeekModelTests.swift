@@ -38,7 +38,7 @@ private func finalConnections(_ capture: CraftedCapture) -> [Connection] {
 }
 
 /// The crafted scenarios as Zeek 9 would log them (default scripts, checksums valid). The
-/// values follow Zeek's rules (README: "Connection records: JSON and Zeek conn.log"); the
+/// values follow Zeek's rules (docs/records.md); the
 /// comments say which rule decides.
 let zeekScenarioTable: [(String, CraftedCapture, [ZeekExpected])] = [
     ("4-way close: each letter once per direction, the last ACK adds nothing",
