@@ -64,7 +64,7 @@ extension Connection {
                     w.step = .teardown(step: 3, through: 3)
                 } else {
                     threeSegmentClose = true
-                    move(sender, via: .closeWait, to: .lastAck, at: s, &w)
+                    move(sender, via: .closeWait, to: .lastAck, at: s)
                     w.step = .teardown(step: 2, through: 3)
                 }
             } else {
@@ -86,7 +86,7 @@ extension Connection {
                 } else {
                     // The peer's FIN+ACK acknowledged ours: RFC 9293 processes the ACK before the
                     // FIN, so FIN_WAIT_1 → FIN_WAIT_2 → TIME_WAIT on that one segment.
-                    move(sender, via: .finWait2, to: .timeWait, at: s, &w)
+                    move(sender, via: .finWait2, to: .timeWait, at: s)
                     w.step = .teardown(step: 4, through: 4)
                 }
             case .finWait2:

@@ -64,7 +64,7 @@ extension Connection {
             w.step = .simultaneousOpen(peer.state == .synReceived || peer.state == .established ? 4 : 3)
             if let myIsn = me.isn, let peerAck = peer.highestAck, Seq.gt(peerAck, myIsn) {
                 // The peer already acknowledged this side's SYN: SYN_RECEIVED is passed through.
-                move(sender, via: .synReceived, to: .established, at: s, &w)
+                move(sender, via: .synReceived, to: .established, at: s)
             } else {
                 move(sender, to: .synReceived, at: s)
             }

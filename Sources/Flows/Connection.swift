@@ -304,8 +304,9 @@ extension Connection {
         }
     }
 
-    /// Moves through an intermediate state within one segment (ESTABLISHED → CLOSE_WAIT → LAST_ACK).
-    mutating func move(_ role: Role, via: TCPState, to state: TCPState, at s: Segment, _ w: inout Work) {
+    /// Moves through an intermediate state within one segment (ESTABLISHED → CLOSE_WAIT → LAST_ACK);
+    /// `move` records the state passed through as the packet's `via`.
+    mutating func move(_ role: Role, via: TCPState, to state: TCPState, at s: Segment) {
         move(role, to: via, at: s)
         move(role, to: state, at: s)
     }
