@@ -8,10 +8,11 @@ import Testing
 /// is invisible there; here it counts as a miss.
 ///
 /// Which packets are TCP is tshark's call (`tcp`, or IP protocol 6 for fragments tshark does not
-/// reassemble here), minus ICMP errors quoting a TCP header. A packet tcpdump does not decode as
+/// reassemble here), minus ICMP errors quoting a TCP header and sFlow samples of one (tcpdump
+/// prints neither as TCP). A packet tcpdump does not decode as
 /// IP (an unknown EtherType printed as hex) has no TCP line to match and is not counted.
 enum TcpdumpCoverage {
-    static let tcpFilter = "(tcp or ip.proto == 6 or ipv6.nxt == 6 or ipv6.fraghdr.nxt == 6) and not icmp and not icmpv6"
+    static let tcpFilter = "(tcp or ip.proto == 6 or ipv6.nxt == 6 or ipv6.fraghdr.nxt == 6) and not icmp and not icmpv6 and not sflow"
 
     /// Frame numbers tshark decodes as TCP, per capture, computed once per test process.
     private static let tcpFramesCache = Mutex<[String: [Int]]>([:])
