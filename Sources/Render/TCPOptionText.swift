@@ -3,7 +3,9 @@ import Wire
 /// Prints a TCP header's options exactly as tcpdump 4.99 does, malformed forms included.
 struct TCPOptionText {
     /// How printing the options ended.
-    enum Outcome { case complete, lineEnded }
+    /// `readPastCapture`: tcpdump longjmped out of its printer, so its `-x` dump starts at the
+    /// frame's first byte (PayloadDump.swift).
+    enum Outcome { case complete, lineEnded, readPastCapture }
 
     /// Bytes `p[start..<start+headerOptions]` are the options; `end` is where captured data ends.
     /// `thseq`/`thack`/`rev` relativise SACK blocks; `flags` feed MPTCP's checks; md5 says
@@ -21,7 +23,7 @@ struct TCPOptionText {
             if separator { out.append(UInt8(ascii: ",")) }
             guard captured(cp, 1) else {
                 truncatedByRead(&out, protocolName)
-                return .lineEnded
+                return .readPastCapture
             }
             let opt = p.u8(cp)
             cp += 1
@@ -31,7 +33,7 @@ struct TCPOptionText {
             } else {
                 guard captured(cp, 1) else {
                     truncatedByRead(&out, protocolName)
-                    return .lineEnded
+                    return .readPastCapture
                 }
                 len = Int(p.u8(cp))
                 cp += 1

@@ -12,6 +12,9 @@ public struct TcpdumpPrinter {
     public let linkType: LinkType
     private var clock: TimestampFormatter
     private var bases = SequenceBases()
+    /// The last `writeTCP` stopped where tcpdump's printer reads past the captured bytes and
+    /// longjmps out: tcpdump then dumps (`-x`, `-X`, `-A`) from the frame's first byte.
+    public private(set) var readPastCapture = false
 
     public init(style: TcpdumpStyle, linkType: LinkType) {
         self.style = style
@@ -103,6 +106,7 @@ public struct TcpdumpPrinter {
     /// length, malformed options): the line is complete as it stands.
     @discardableResult
     public mutating func writeTCP(_ v: TCPSegmentView, _ p: UnsafeRawBufferPointer, into out: inout OutputBuffer) -> Bool {
+        readPastCapture = false
         writeLinkText(p, v.network, &out)
         let withAddresses = IPHeaderText.write(v.network, p, bytesMissing: v.ipBytesMissing, verbosity: style.verbosity, into: &out)
         let tcp = v.tcp
@@ -194,7 +198,10 @@ public struct TcpdumpPrinter {
                 p, start: tcp.offset + 20, optionsLength: hlen - 20, end: end, flags: flags,
                 thseq: thseq, thack: thack, rev: rev, payloadCaptured: tcp.offset + length <= end,
                 protocolName: &protocolName, into: &out)
-            if outcome == .lineEnded { return false }
+            if outcome != .complete {
+                readPastCapture = outcome == .readPastCapture
+                return false
+            }
         }
         out.append(", length ")
         out.append(decimal: UInt64(payload))
@@ -205,6 +212,7 @@ public struct TcpdumpPrinter {
             out.append(") < header length(")
             out.append(decimal: UInt64(hlen))
             out.append(")] [|tcp]")
+            readPastCapture = true
             return false
         }
         if flags.contains(.rst) && style.verbosity > 0 {

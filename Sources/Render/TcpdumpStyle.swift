@@ -11,6 +11,8 @@ public struct TcpdumpStyle: Sendable {
     public var timestamps: TimestampStyle = .timeOfDay
     /// `--nano`: nanosecond fractions.
     public var nanoseconds = false
+    /// `-x`/`-X`/`-A` and their doubled forms: the packet's bytes after its line (PayloadDump.swift).
+    public var payloadDump: PayloadDump? = nil
 
     public init() {}
 }

@@ -54,7 +54,7 @@ struct Session: ~Copyable {
     /// Whether some output reads a packet beyond what a `DecodedBatch` carries. When not, a file
     /// is read and decoded on another thread (OfflineRun) and handed over in batches.
     var needsPacketBytes: Bool {
-        jsonPackets || settings.noteNames || ladders != nil || explainer != nil
+        jsonPackets || settings.noteNames || ladders != nil || explainer != nil || settings.style.payloadDump != nil
     }
 
     /// Packet lines are printed: on the pipelined path the reader writes their tcpdump part.
@@ -166,6 +166,7 @@ struct Session: ~Copyable {
                 printer.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &out)
                 printer.writeTCP(view, bytes, into: &out)
                 if settings.annotate, let event { Annotation.write(event, into: &out) }
+                settings.style.payloadDump?.write(bytes, linkHeaderLength: printer.readPastCapture ? 0 : view.network.offset, into: &out)
                 out.append(UInt8(ascii: "\n"))
                 if let explainer, let event {
                     explainer.write(event, payloadLength: Swift.max(0, view.payloadLength), flags: view.tcp.flags, into: &out)
@@ -185,6 +186,7 @@ struct Session: ~Copyable {
             if printing {
                 printer.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &out)
                 printer.writeTruncatedTCP(network: network, transportOffset: offset, transportLength: length, bytes, into: &out)
+                settings.style.payloadDump?.write(bytes, linkHeaderLength: network.offset, into: &out)
                 out.append(UInt8(ascii: "\n"))
                 out.endLine()
             }

@@ -149,6 +149,9 @@ struct TCPWave: ParsableCommand {
     @Option(name: .customLong("lang"), parsing: .unconditional, help: ArgumentHelp("Language of --explain: en (default) or zh.", valueName: "en|zh"), completion: .list(["en", "zh"]))
     var lang: String?
 
+    @OptionGroup(title: "tcpdump's other options")
+    var more: TcpdumpOptions
+
     @Argument(help: ArgumentHelp("Capture filter, as tcpdump takes it (pcap-filter(7)).", valueName: "expression"))
     var filter: [String] = []
 
@@ -236,6 +239,7 @@ struct TCPWave: ParsableCommand {
         style.packetNumbers = packetNumbers
         style.timestamps = TimestampStyle(tCount: timestampFlags)
         style.nanoseconds = nano
+        style.payloadDump = more.payloadDump
         var tracker = TrackerConfiguration(
             msl: Nanoseconds(msl * 1e9), idleTimeout: idleTimeout.map { Nanoseconds($0 * 1e9) }, maxConnections: maxFlows)
         tracker.synFlood = SynFloodConfiguration(threshold: synFloodThreshold, window: Nanoseconds(synFloodWindow * 1e9))

@@ -162,7 +162,7 @@ _tcpwave() {
     local -i positional_number
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
-    local -a repeating_flags=(-n -t -v)
+    local -a repeating_flags=(-n -t -v -x -X -A)
     local -a non_repeating_flags=(-D -p -l -U --packet-buffered --immediate-mode -S --nano -q -# --no-annotate --timeline --summary --single-thread --note-names --json --ignore-checksums --ladder --explain --version -h --help)
     local -a repeating_options=()
     local -a non_repeating_options=(-r -i -s -B -w -Z --duration -c --msl --idle-timeout --max-flows --syn-flood-threshold --syn-flood-window --conn-log --likely-server-ports --diagram --flow --lang)
