@@ -149,7 +149,7 @@ struct TCPWave: ParsableCommand {
     @Option(name: .customLong("lang"), parsing: .unconditional, help: ArgumentHelp("Language of --explain: en (default) or zh.", valueName: "en|zh"), completion: .list(["en", "zh"]))
     var lang: String?
 
-    @OptionGroup(title: "tcpdump's other options")
+    @OptionGroup
     var more: TcpdumpOptions
 
     @Argument(help: ArgumentHelp("Capture filter, as tcpdump takes it (pcap-filter(7)).", valueName: "expression"))
