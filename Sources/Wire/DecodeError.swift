@@ -11,6 +11,9 @@ public enum DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
     case badTotalLength(layer: Layer, length: Int, headerLength: Int)
     case extensionChain(reason: String)
     case tooManyVLANTags(Int)
+    /// More nested encapsulation headers than Encapsulation.maximumDepth.
+    case encapsulationTooDeep(Int)
+    case tooManyLabels(Int)
     case unsupportedLinkType(LinkType)
 
     public var description: String {
@@ -27,6 +30,10 @@ public enum DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
             return "ipv6: bad extension-header chain: \(reason)"
         case let .tooManyVLANTags(n):
             return "vlan: more than \(n) stacked tags"
+        case let .encapsulationTooDeep(n):
+            return "tunnel: more than \(n) nested encapsulation headers"
+        case let .tooManyLabels(n):
+            return "mpls: more than \(n) labels in one stack"
         case let .unsupportedLinkType(type):
             return "link type \(type.name) (\(type.rawValue)) is not decoded; supported: \(LinkType.supportedNames)"
         }

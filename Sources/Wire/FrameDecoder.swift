@@ -27,6 +27,8 @@ public struct TCPSegmentView: Sendable, Equatable {
     /// How many bytes the IP header declares beyond the frame's length on the wire
     /// (tcpdump's "truncated-ip - N bytes missing!").
     public var ipBytesMissing: Int
+    /// 0 for TCP not inside a tunnel; else a fingerprint of the tunnel (Encapsulation.swift).
+    public var tunnel: UInt64 = 0
 
     /// Payload bytes; negative when the data offset points past the declared segment.
     @inlinable
@@ -83,7 +85,7 @@ public struct FrameDecoder: Sendable {
             case let v: return .malformed(.badVersion(layer: .ipv4, version: v))
             }
         case .other(let other):
-            return .other(other)
+            return decodeEncapsulated(bytes, other, at: network.offset, onWire: onWire)
         }
     }
 
@@ -165,7 +167,7 @@ public struct FrameDecoder: Sendable {
         case .success(let h): header = h
         case .failure(let e): return .malformed(e)
         }
-        guard header.proto == 6 else { return .other(.ipProtocol(header.proto)) }
+        guard header.proto == 6 else { return decodeEncapsulated(p, .ipv4, at: offset, onWire: onWire) }
         guard header.fragmentOffset == 0 else { return .other(.laterFragment) }
         // Like tcpdump, a datagram longer than the frame keeps its declared length (the
         // shortfall is reported); only the captured bytes bound what is read.
@@ -185,7 +187,7 @@ public struct FrameDecoder: Sendable {
         case .success(let h): header = h
         case .failure(let e): return .malformed(e)
         }
-        guard header.upperProtocol == 6 else { return .other(.ipProtocol(header.upperProtocol)) }
+        guard header.upperProtocol == 6 else { return decodeEncapsulated(p, .ipv6, at: offset, onWire: onWire) }
         guard header.fragmentOffset == 0 else { return .other(.laterFragment) }
         let length = 40 + Int(header.payloadLength)
         let missing = Swift.max(0, length - onWire)
@@ -194,6 +196,22 @@ public struct FrameDecoder: Sendable {
             return .malformed(.badTotalLength(layer: .ipv6, length: length, headerLength: headers))
         }
         return transport(p, network: .ipv6(header), at: header.upperOffset, length: length - headers, missing: missing)
+    }
+
+    /// Not plain TCP: TCP inside a tunnel (Encapsulation.swift), or not TCP at all.
+    @usableFromInline
+    func decodeEncapsulated(_ p: UnsafeRawBufferPointer, _ step: Encapsulation.Step, at offset: Int, onWire: Int) -> DecodedFrame {
+        Encapsulation.walk(p, decoder: self, from: step, at: offset, length: onWire) { _ in }
+    }
+
+    /// A frame of another EtherType: MPLS and PPPoE sessions are walked for TCP inside.
+    @usableFromInline
+    func decodeEncapsulated(_ p: UnsafeRawBufferPointer, _ other: OtherFrame, at offset: Int, onWire: Int) -> DecodedFrame {
+        switch other {
+        case .etherType(0x8847), .etherType(0x8848): return decodeEncapsulated(p, .mpls, at: offset, onWire: onWire)
+        case .etherType(0x8864): return decodeEncapsulated(p, .pppoe, at: offset, onWire: onWire)
+        default: return .other(other)
+        }
     }
 
     /// The TCP header must lie within both the captured bytes and the datagram the IP header
