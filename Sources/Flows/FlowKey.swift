@@ -31,6 +31,10 @@ public struct FlowKey: Hashable, Sendable {
             x = (x ^ e.address.high) &* 0xc2b2_ae3d_27d4_eb4f
             x ^= x >> 29
         }
+        if e.tunnel != 0 {
+            x = (x ^ UInt64(e.tunnel)) &* 0x94d0_49bb_1331_11eb
+            x ^= x >> 31
+        }
         return x
     }
 

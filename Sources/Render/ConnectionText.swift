@@ -4,6 +4,13 @@ import Wire
 /// Timelines and one-line summaries of ended connections, as text.
 public enum ConnectionText {
     /// `ip:port`, IPv6 in brackets.
+    /// ` in TUNNEL` for a connection inside a tunnel (TunnelText.describe), nothing otherwise.
+    static func appendTunnel(_ e: Endpoint, _ out: inout OutputBuffer) {
+        guard e.tunnel != 0, let name = TunnelRegistry.shared.description(of: e.tunnel) else { return }
+        out.append(" in ")
+        out.append(string: name)
+    }
+
     public static func appendEndpoint(_ e: Endpoint, _ out: inout OutputBuffer) {
         if e.address.isIPv6 {
             out.append(UInt8(ascii: "["))
@@ -34,6 +41,7 @@ public enum ConnectionText {
         appendEndpoint(c.client, &out)
         out.append(" > ")
         appendEndpoint(c.server, &out)
+        appendTunnel(c.client, &out)
         out.append(" (client > server)\n")
         out.append("  offset        endpoint  transition                          packet  time in previous state\n")
         for entry in c.timeline {
@@ -102,6 +110,7 @@ public enum ConnectionText {
         appendEndpoint(c.client, &out)
         out.append(" > ")
         appendEndpoint(c.server, &out)
+        appendTunnel(c.client, &out)
         out.append(": opened ")
         out.append(c.opening.staticText)
         if let reuse = c.reuse {

@@ -46,7 +46,8 @@ enum IPHeaderText {
                 out.append(decimal: UInt64(h.payloadLength))
                 out.append(") ")
             }
-            if h.nextHeader != 6 {
+            // UDP (a tunnel's outer header) prints the addresses with its ports, as TCP does.
+            if h.nextHeader != 6 && h.nextHeader != 17 {
                 out.append(address: h.source)
                 out.append(" > ")
                 out.append(address: h.destination)
@@ -60,7 +61,11 @@ enum IPHeaderText {
     private static func appendProtocolName(_ proto: UInt8, _ out: inout OutputBuffer) {
         switch proto {
         case 0: out.append("Options")
+        case 4: out.append("IPIP")
         case 6: out.append("TCP")
+        case 17: out.append("UDP")
+        case 41: out.append("IPv6")
+        case 47: out.append("GRE")
         case 43: out.append("Routing")
         case 44: out.append("Fragment")
         case 51: out.append("AH")
@@ -69,7 +74,7 @@ enum IPHeaderText {
         }
     }
 
-    private static func writeIPv4Verbose(_ h: IPv4Header, _ p: UnsafeRawBufferPointer, _ out: inout OutputBuffer) {
+    static func writeIPv4Verbose(_ h: IPv4Header, _ p: UnsafeRawBufferPointer, _ out: inout OutputBuffer) {
         out.append("(tos 0x")
         out.append(hex: UInt64(h.tos))
         switch h.tos & 3 {

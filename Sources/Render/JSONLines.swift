@@ -109,6 +109,11 @@ public enum JSONLines {
         appendEndpoint(c.client, &out)
         out.append(",\"server\":")
         appendEndpoint(c.server, &out)
+        // Present only for a connection inside a tunnel (docs/records.md).
+        if c.client.tunnel != 0, let tunnel = TunnelRegistry.shared.description(of: c.client.tunnel) {
+            out.append(",\"tunnel\":")
+            appendString(tunnel, &out)
+        }
         out.append(",\"opened\":\"")
         out.append(openedValue(c.opening))
         out.append("\",\"opened_detail\":\"")

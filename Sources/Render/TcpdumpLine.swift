@@ -15,10 +15,13 @@ public struct TcpdumpPrinter {
     /// The last `writeTCP` stopped where tcpdump's printer reads past the captured bytes and
     /// longjmps out: tcpdump then dumps (`-x`, `-X`, `-A`) from the frame's first byte.
     public private(set) var readPastCapture = false
+    /// Walks a tunnelled frame's outer headers again for their text.
+    private let decoder: FrameDecoder?
 
     public init(style: TcpdumpStyle, linkType: LinkType) {
         self.style = style
         self.linkType = linkType
+        self.decoder = try? FrameDecoder(linkType: linkType)
         self.clock = TimestampFormatter(style: style.timestamps, nanoseconds: style.nanoseconds)
     }
 
@@ -73,8 +76,12 @@ public struct TcpdumpPrinter {
 
     /// A packet whose IP layer says TCP but whose 20-byte TCP header was not captured.
     public mutating func writeTruncatedTCP(network: NetworkHeader, transportOffset: Int, transportLength: Int,
-                                           _ p: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
+                                           _ p: UnsafeRawBufferPointer, wireLength: Int? = nil, into out: inout OutputBuffer) {
         writeLinkText(p, network, &out)
+        if let decoder {
+            let layers = decoder.encapsulationLayers(p, wireLength: wireLength ?? p.count)
+            if !layers.isEmpty && !TunnelText.write(layers, p, verbosity: style.verbosity, into: &out) { return }
+        }
         let withAddresses = IPHeaderText.write(network, p, bytesMissing: 0, verbosity: style.verbosity, into: &out)
         let end = Swift.min(p.count, transportOffset + Swift.max(0, transportLength))
         guard transportOffset + 4 <= end else {
@@ -105,9 +112,14 @@ public struct TcpdumpPrinter {
     /// A decoded TCP segment. Returns false when tcpdump would have stopped early (bad header
     /// length, malformed options): the line is complete as it stands.
     @discardableResult
-    public mutating func writeTCP(_ v: TCPSegmentView, _ p: UnsafeRawBufferPointer, into out: inout OutputBuffer) -> Bool {
+    public mutating func writeTCP(_ v: TCPSegmentView, _ p: UnsafeRawBufferPointer, wireLength: Int? = nil,
+                                  into out: inout OutputBuffer) -> Bool {
         readPastCapture = false
         writeLinkText(p, v.network, &out)
+        if v.tunnel != 0, let decoder {
+            let layers = decoder.encapsulationLayers(p, wireLength: wireLength ?? p.count)
+            if !TunnelText.write(layers, p, verbosity: style.verbosity, into: &out) { return true }
+        }
         let withAddresses = IPHeaderText.write(v.network, p, bytesMissing: v.ipBytesMissing, verbosity: style.verbosity, into: &out)
         let tcp = v.tcp
         writePorts(v.network, tcp.sourcePort, tcp.destinationPort, withAddresses, &out)

@@ -325,3 +325,30 @@ public enum Encapsulation {
         return .tcp(view)
     }
 }
+
+extension FrameDecoder {
+    /// The encapsulation headers between the link layer and the inner IP datagram, outermost
+    /// first; empty for a frame not in a tunnel. For printers and descriptions, not the hot path.
+    public func encapsulationLayers(_ p: UnsafeRawBufferPointer, wireLength: Int) -> [EncapsulationLayer] {
+        guard case .success(let start) = linkNetworkStart(p) else { return [] }
+        let onWire = Swift.max(0, wireLength - start.offset)
+        let step: Encapsulation.Step
+        switch start.kind {
+        case .ipv4: step = .ipv4
+        case .ipv6: step = .ipv6
+        case .versionNibble:
+            guard p.has(start.offset, 1) else { return [] }
+            switch p.u8(start.offset) >> 4 {
+            case 4: step = .ipv4
+            case 6: step = .ipv6
+            default: return []
+            }
+        case .other(.etherType(0x8847)), .other(.etherType(0x8848)): step = .mpls
+        case .other(.etherType(0x8864)): step = .pppoe
+        case .other: return []
+        }
+        var layers: [EncapsulationLayer] = []
+        _ = Encapsulation.walk(p, decoder: self, from: step, at: start.offset, length: onWire) { layers.append($0) }
+        return layers
+    }
+}

@@ -97,6 +97,10 @@ public struct IPAddress: Hashable, Sendable, Comparable {
 public struct Endpoint: Hashable, Sendable, Comparable {
     public var address: IPAddress
     public var port: UInt16
+    /// Which tunnel the endpoint is in (TunnelRegistry's id), 0 when it is in none: the same
+    /// address and port in two tunnels are two endpoints. It sits in what was padding, so an
+    /// endpoint is no bigger for it.
+    public var tunnel: UInt32 = 0
 
     @inlinable
     public init(address: IPAddress, port: UInt16) {

@@ -71,14 +71,14 @@ struct DecodedBatch: PipeBatch {
         case .tcp(let view):
             if view.hasValidHeaderLength {
                 kinds.append(.segment)
-                segments.append(Session.segment(view, record, number: number, verifyChecksums: verifyChecksums))
+                segments.append(Session.segment(view, record, number: number, verifyChecksums: verifyChecksums, decoder: decoder))
             } else {
                 kinds.append(.badTCPHeader)
                 badHeaderTimes.append(record.time)
             }
             if printer != nil {
                 printer!.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &lines)
-                _ = printer!.writeTCP(view, record.bytes, into: &lines)
+                _ = printer!.writeTCP(view, record.bytes, wireLength: record.wireLength, into: &lines)
                 lineEnds.append(Int32(lines.count))
             }
             return true
@@ -86,7 +86,8 @@ struct DecodedBatch: PipeBatch {
             kinds.append(.truncatedTCP)
             if printer != nil {
                 printer!.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &lines)
-                printer!.writeTruncatedTCP(network: network, transportOffset: offset, transportLength: length, record.bytes, into: &lines)
+                printer!.writeTruncatedTCP(network: network, transportOffset: offset, transportLength: length, record.bytes,
+                                           wireLength: record.wireLength, into: &lines)
                 lineEnds.append(Int32(lines.count))
             }
             return true

@@ -61,10 +61,19 @@ struct Session: ~Copyable {
     var printsPacketLines: Bool { printing }
 
     /// The tracker's view of a TCP packet whose header length is valid.
-    static func segment(_ view: TCPSegmentView, _ record: PacketRecord, number: Int, verifyChecksums: Bool) -> Segment {
+    static func segment(_ view: TCPSegmentView, _ record: PacketRecord, number: Int, verifyChecksums: Bool,
+                        decoder: FrameDecoder) -> Segment {
         // The tracker reads options only on SYNs (window scale); other segments skip parsing.
         let options = view.tcp.flags.contains(.syn) ? TCPOptionSummary(record.bytes, tcp: view.tcp) : TCPOptionSummary()
         var segment = Segment(view, options: options, time: record.time, packetNumber: number)
+        if view.tunnel != 0 {
+            // The same 4-tuple in another tunnel is another connection (docs/records.md).
+            let tunnel = TunnelRegistry.shared.number(for: view.tunnel) {
+                TunnelText.describe(record.bytes, decoder: decoder, wireLength: record.wireLength)
+            }
+            segment.source.tunnel = tunnel
+            segment.destination.tunnel = tunnel
+        }
         segment.truncatedPayload = view.tcp.offset + view.segmentLength > record.bytes.count
         if verifyChecksums { segment.checksum = SegmentChecksum.verdict(view, record.bytes) }
         return segment
@@ -153,7 +162,7 @@ struct Session: ~Copyable {
             counts.tcp += 1
             var event: PacketEvent? = nil
             if view.hasValidHeaderLength {
-                event = track(Session.segment(view, record, number: number, verifyChecksums: settings.verifyChecksums))
+                event = track(Session.segment(view, record, number: number, verifyChecksums: settings.verifyChecksums, decoder: decoder))
             } else {
                 badTCPHeader(record.time)
             }
@@ -164,9 +173,14 @@ struct Session: ~Copyable {
             }
             if printing {
                 printer.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &out)
-                printer.writeTCP(view, bytes, into: &out)
+                printer.writeTCP(view, bytes, wireLength: record.wireLength, into: &out)
                 if settings.annotate, let event { Annotation.write(event, into: &out) }
-                settings.style.payloadDump?.write(bytes, linkHeaderLength: printer.readPastCapture ? 0 : view.network.offset, into: &out)
+                if let dump = settings.style.payloadDump {
+                    // tcpdump dumps from the outermost network header, a tunnel's included.
+                    let network = view.tunnel == 0 ? view.network.offset
+                        : decoder.encapsulationLayers(bytes, wireLength: record.wireLength).first?.offset ?? view.network.offset
+                    dump.write(bytes, linkHeaderLength: printer.readPastCapture ? 0 : network, into: &out)
+                }
                 out.append(UInt8(ascii: "\n"))
                 if let explainer, let event {
                     explainer.write(event, payloadLength: Swift.max(0, view.payloadLength), flags: view.tcp.flags, into: &out)
@@ -185,7 +199,8 @@ struct Session: ~Copyable {
             }
             if printing {
                 printer.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &out)
-                printer.writeTruncatedTCP(network: network, transportOffset: offset, transportLength: length, bytes, into: &out)
+                printer.writeTruncatedTCP(network: network, transportOffset: offset, transportLength: length, bytes,
+                                          wireLength: record.wireLength, into: &out)
                 settings.style.payloadDump?.write(bytes, linkHeaderLength: network.offset, into: &out)
                 out.append(UInt8(ascii: "\n"))
                 out.endLine()
