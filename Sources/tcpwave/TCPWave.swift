@@ -194,6 +194,9 @@ struct TCPWave: ParsableCommand {
 
     func validate() throws {
         if listInterfaces { return }
+        if more.filterFile != nil && !filter.isEmpty {
+            throw ValidationError("-F \(more.filterFile!) and an expression on the command line ('\(filter.joined(separator: " "))') are alternatives; put the whole expression in the file")
+        }
         if file == nil && interface == nil {
             throw ValidationError("give a capture to read with -r FILE (-r - for standard input) or an interface with -i")
         }
@@ -244,8 +247,13 @@ struct TCPWave: ParsableCommand {
             msl: Nanoseconds(msl * 1e9), idleTimeout: idleTimeout.map { Nanoseconds($0 * 1e9) }, maxConnections: maxFlows)
         tracker.synFlood = SynFloodConfiguration(threshold: synFloodThreshold, window: Nanoseconds(synFloodWindow * 1e9))
         let output: OutputMode = summary ? .summary : (timeline ? .linesAndTimelines : .lines)
+        let expression: String?
+        do { expression = try more.filterExpression(filter) } catch {
+            diagnose(error.description)
+            throw ExitCode(1)
+        }
         var settings = RunSettings(style: style, annotate: !noAnnotate, output: output, tracker: tracker,
-                                   packetLimit: count, filter: filter.isEmpty ? nil : filter.joined(separator: " "),
+                                   packetLimit: count, filter: expression,
                                    noteNames: noteNames)
         configureMachineOutput(&settings)
         try configureDiagrams(&settings)

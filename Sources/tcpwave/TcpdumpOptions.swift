@@ -13,6 +13,15 @@ struct TcpdumpOptions: ParsableArguments {
     @Flag(name: .customShort("A"), help: "After each packet's line, its bytes as ASCII text from the network header on (-AA: from the link-layer header).")
     var ascii: Int
 
+    @Option(name: .customShort("F"), parsing: .unconditional, help: ArgumentHelp("Read the filter expression from this file ('#' starts a comment); no expression may follow the options then.", valueName: "file"), completion: .file())
+    var filterFile: String?
+
+    /// The filter: `-F`'s file, or the words after the options; nil for every packet.
+    func filterExpression(_ commandLine: [String]) throws(FilterFile.ReadError) -> String? {
+        if let filterFile { return try FilterFile.expression(at: filterFile) }
+        return commandLine.isEmpty ? nil : commandLine.joined(separator: " ")
+    }
+
     /// `-x`, `-X`, `-A` as one dump (tcpdump's precedence: -X, then -x, then -A).
     var payloadDump: PayloadDump? { PayloadDump(x: hex, X: hexAndASCII, A: ascii) }
 

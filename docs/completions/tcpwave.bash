@@ -165,7 +165,7 @@ _tcpwave() {
     local -a repeating_flags=(-n -t -v -x -X -A)
     local -a non_repeating_flags=(-D -p -l -U --packet-buffered --immediate-mode -S --nano -q -# --no-annotate --timeline --summary --single-thread --note-names --json --ignore-checksums --ladder --explain --version -h --help)
     local -a repeating_options=()
-    local -a non_repeating_options=(-r -i -s -B -w -Z --duration -c --msl --idle-timeout --max-flows --syn-flood-threshold --syn-flood-window --conn-log --likely-server-ports --diagram --flow --lang)
+    local -a non_repeating_options=(-r -i -s -B -w -Z --duration -c --msl --idle-timeout --max-flows --syn-flood-threshold --syn-flood-window --conn-log --likely-server-ports --diagram --flow --lang -F)
     __tcpwave_offer_flags_options -1
 
     # Offer option value completions
@@ -229,6 +229,10 @@ _tcpwave() {
         ;;
     '--lang')
         __tcpwave_add_completions -W 'en'$'\n''zh'
+        return
+        ;;
+    '-F')
+        __tcpwave_add_completions -f
         return
         ;;
     esac

@@ -20,7 +20,7 @@ function __tcpwave_parse_tokens -S
     set -l unparsed_tokens (__tcpwave_tokens -pc)
     switch $unparsed_tokens[1]
     case 'tcpwave'
-        __tcpwave_parse_subcommand -r 1 'r=' 'i=' 'D' 's=' 'p' 'B=' 'w=' 'Z=' 'l' 'U/packet-buffered' 'immediate-mode' 'duration=' 'n' 'S' 't' 'nano' 'v' 'q' 'c=' '#' 'no-annotate' 'timeline' 'summary' 'msl=' 'idle-timeout=' 'max-flows=' 'syn-flood-threshold=' 'syn-flood-window=' 'single-thread' 'note-names' 'json' 'conn-log=' 'ignore-checksums' 'likely-server-ports=' 'diagram=' 'ladder' 'flow=' 'explain' 'lang=' 'x' 'X' 'A' 'version' 'h/help'
+        __tcpwave_parse_subcommand -r 1 'r=' 'i=' 'D' 's=' 'p' 'B=' 'w=' 'Z=' 'l' 'U/packet-buffered' 'immediate-mode' 'duration=' 'n' 'S' 't' 'nano' 'v' 'q' 'c=' '#' 'no-annotate' 'timeline' 'summary' 'msl=' 'idle-timeout=' 'max-flows=' 'syn-flood-threshold=' 'syn-flood-window=' 'single-thread' 'note-names' 'json' 'conn-log=' 'ignore-checksums' 'likely-server-ports=' 'diagram=' 'ladder' 'flow=' 'explain' 'lang=' 'x' 'X' 'A' 'F=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __tcpwave_parse_subcommand -r 1 'version'
@@ -119,6 +119,7 @@ complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_option
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave"' -s 'x' -d 'After each packet\'s line, its bytes in hex from the network header on (-xx: from the link-layer header).'
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave"' -s 'X' -d 'As -x, with the bytes as ASCII beside the hex (-XX: from the link-layer header).'
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave"' -s 'A' -d 'After each packet\'s line, its bytes as ASCII text from the network header on (-AA: from the link-layer header).'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" F' -s 'F' -d 'Read the filter expression from this file (\'#\' starts a comment); no expression may follow the options then.' -rF
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" version' -l 'version' -d 'Show the version.'
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_positional "tcpwave" -eq 1' -fa 'help' -d 'Show subcommand help information.'
