@@ -73,7 +73,8 @@ extension Segment {
                   acknowledgment: view.tcp.acknowledgment, flags: view.tcp.flags, window: view.tcp.window,
                   payloadLength: Swift.max(0, view.payloadLength), options: options, time: time,
                   packetNumber: packetNumber)
-        self.ipLength = view.network.declaredLength
+        // The datagram as decoded: the declared length, or the frame's for a TSO/BIG TCP segment.
+        self.ipLength = view.tcp.offset - view.network.offset + view.segmentLength
     }
 }
 

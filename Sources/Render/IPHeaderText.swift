@@ -225,7 +225,8 @@ enum IPHeaderText {
                 out.append(decimal: UInt64(offlg & 0xfff8))
                 out.append(UInt8(ascii: "|"))
                 out.append(decimal: 40 + Int(h.payloadLength) - (at - h.offset) - 8)
-                out.append(") ")
+                // tcpdump decodes nothing after a later fragment's header, not even a space.
+                out.append(offlg & 0xfff8 != 0 ? ")" : ") ")
             case IPv6Header.routing:
                 let type = p.u8(at + 2)
                 out.append("RT6 (len=")

@@ -38,7 +38,7 @@ public struct TcpdumpPrinter {
 
     /// Link-layer text tcpdump prints even without `-e` (cooked v2's interface and direction,
     /// a VLAN tag inside a cooked header).
-    private func writeLinkText(_ p: UnsafeRawBufferPointer, _ network: NetworkHeader, _ out: inout OutputBuffer) {
+    func writeLinkText(_ p: UnsafeRawBufferPointer, _ network: NetworkHeader, _ out: inout OutputBuffer) {
         switch linkType {
         case .linuxSLL2:
             guard p.has(0, 20) else { return }
@@ -82,7 +82,13 @@ public struct TcpdumpPrinter {
             let layers = decoder.encapsulationLayers(p, wireLength: wireLength ?? p.count)
             if !layers.isEmpty && !TunnelText.write(layers, p, verbosity: style.verbosity, into: &out) { return }
         }
+        if network.lengthIsUnstated, case .ipv4 = network {
+            writeBadLength(network, &out)
+            return
+        }
         let withAddresses = IPHeaderText.write(network, p, bytesMissing: 0, verbosity: style.verbosity, into: &out)
+        // An IPv6 first fragment with no data: tcpdump stops after `frag (0|0) `.
+        if transportLength <= 0, case .ipv6(let h) = network, h.hasFragmentHeader { return }
         let end = Swift.min(p.count, transportOffset + Swift.max(0, transportLength))
         guard transportOffset + 4 <= end else {
             out.append(address: network.source)
@@ -115,6 +121,10 @@ public struct TcpdumpPrinter {
     public mutating func writeTCP(_ v: TCPSegmentView, _ p: UnsafeRawBufferPointer, wireLength: Int? = nil,
                                   into out: inout OutputBuffer) -> Bool {
         readPastCapture = false
+        if v.network.lengthIsUnstated {
+            writeUnstatedLength(v, p, wireLength: wireLength, into: &out)
+            return false
+        }
         writeLinkText(p, v.network, &out)
         if v.tunnel != 0, let decoder {
             let layers = decoder.encapsulationLayers(p, wireLength: wireLength ?? p.count)

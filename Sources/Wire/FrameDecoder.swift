@@ -4,6 +4,8 @@ public enum DecodedFrame: Sendable {
     case tcp(TCPSegmentView)
     /// IP says TCP, but fewer than 20 bytes of the TCP header were captured.
     case truncatedTCP(network: NetworkHeader, transportOffset: Int, transportLength: Int)
+    /// A TCP datagram's fragment other than the first (IPFragment.swift).
+    case laterFragment(IPFragment)
     /// Anything that is not TCP: other EtherTypes, other IP protocols, later fragments.
     case other(OtherFrame)
     /// The link or IP header cannot be read.
@@ -14,6 +16,7 @@ public enum DecodedFrame: Sendable {
 public enum OtherFrame: Sendable, Equatable {
     case etherType(UInt16)
     case ipProtocol(UInt8)
+    /// A later fragment of a datagram that is not TCP (a tunnel's, say): not reassembled.
     case laterFragment
     case loopbackFamily(UInt32)
 }
@@ -168,13 +171,14 @@ public struct FrameDecoder: Sendable {
         case .failure(let e): return .malformed(e)
         }
         guard header.proto == 6 else { return decodeEncapsulated(p, .ipv4, at: offset, onWire: onWire) }
-        guard header.fragmentOffset == 0 else { return .other(.laterFragment) }
         // Like tcpdump, a datagram longer than the frame keeps its declared length (the
         // shortfall is reported); only the captured bytes bound what is read.
         let length = Int(header.totalLength)
+        guard length >= header.headerLength else { return badIPv4Length(p, header, onWire: onWire) }
         let missing = Swift.max(0, length - onWire)
-        guard length >= header.headerLength else {
-            return .malformed(.badTotalLength(layer: .ipv4, length: Int(header.totalLength), headerLength: header.headerLength))
+        guard header.fragmentOffset == 0 else {
+            return .laterFragment(IPFragment(network: .ipv4(header), dataOffset: offset + header.headerLength,
+                                             dataLength: length - header.headerLength, ipBytesMissing: missing))
         }
         return transport(p, network: .ipv4(header), at: offset + header.headerLength,
                          length: length - header.headerLength, missing: missing)
@@ -188,10 +192,13 @@ public struct FrameDecoder: Sendable {
         case .failure(let e): return .malformed(e)
         }
         guard header.upperProtocol == 6 else { return decodeEncapsulated(p, .ipv6, at: offset, onWire: onWire) }
-        guard header.fragmentOffset == 0 else { return .other(.laterFragment) }
-        let length = 40 + Int(header.payloadLength)
+        let length = header.payloadLength != 0 ? 40 + Int(header.payloadLength) : FrameDecoder.unstatedIPv6Length(header, onWire: onWire)
         let missing = Swift.max(0, length - onWire)
         let headers = header.upperOffset - offset
+        guard header.fragmentOffset == 0 else {
+            return .laterFragment(IPFragment(network: .ipv6(header), dataOffset: header.upperOffset,
+                                             dataLength: Swift.max(0, length - headers), ipBytesMissing: missing))
+        }
         guard length >= headers else {
             return .malformed(.badTotalLength(layer: .ipv6, length: length, headerLength: headers))
         }

@@ -17,6 +17,9 @@ struct DecodedBatch: PipeBatch {
         case badTCPHeader
         /// TCP with fewer than 20 header bytes captured.
         case truncatedTCP
+        /// An IP fragment of TCP: the next of `fragmentOutcomes`; when it completed a datagram
+        /// whose segment is valid, also the next of `segments`.
+        case fragment
         case other
         /// The link or IP header cannot be read: the next of `errors`.
         case malformed
@@ -34,6 +37,8 @@ struct DecodedBatch: PipeBatch {
     private(set) var segments: [Segment] = []
     private(set) var badHeaderTimes: [Nanoseconds] = []
     private(set) var errors: [DecodeError] = []
+    private(set) var fragmentOutcomes: [FragmentOutcome] = []
+    private(set) var fragmentHasSegment: [Bool] = []
     /// The tcpdump text of the packets with a line (TCP ones), one after the other; line i ends
     /// at `lineEnds[i]`.
     private(set) var text: [UInt8] = []
@@ -53,6 +58,10 @@ struct DecodedBatch: PipeBatch {
         segments.removeAll(keepingCapacity: true)
         if !badHeaderTimes.isEmpty { badHeaderTimes.removeAll(keepingCapacity: true) }
         if !errors.isEmpty { errors.removeAll(keepingCapacity: true) }
+        if !fragmentOutcomes.isEmpty {
+            fragmentOutcomes.removeAll(keepingCapacity: true)
+            fragmentHasSegment.removeAll(keepingCapacity: true)
+        }
         if !text.isEmpty { text.removeAll(keepingCapacity: true) }
         if !lineEnds.isEmpty { lineEnds.removeAll(keepingCapacity: true) }
     }
@@ -66,8 +75,34 @@ struct DecodedBatch: PipeBatch {
     /// line to `lines` as Session.handle(_:decoder:) would. True for a TCP packet (one with a line).
     @discardableResult
     mutating func append(_ record: PacketRecord, number: Int, decoder: FrameDecoder, verifyChecksums: Bool,
-                         printer: inout TcpdumpPrinter?, lines: inout OutputBuffer) -> Bool {
+                         printer: inout TcpdumpPrinter?, lines: inout OutputBuffer,
+                         fragments: inout FragmentReassembler, datagram: inout [UInt8]) -> Bool {
         switch decoder.decode(record.bytes, wireLength: record.wireLength) {
+        case .tcp(let view) where view.network.isFragment:
+            appendFragment(record, number, view.network, view.tcp.offset, view.segmentLength, verifyChecksums, &fragments, &datagram)
+            if printer != nil {
+                printer!.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &lines)
+                _ = printer!.writeTCP(view, record.bytes, into: &lines)
+                lineEnds.append(Int32(lines.count))
+            }
+            return true
+        case let .truncatedTCP(network, offset, length) where network.isFragment:
+            appendFragment(record, number, network, offset, length, verifyChecksums, &fragments, &datagram)
+            if printer != nil {
+                printer!.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &lines)
+                printer!.writeTruncatedTCP(network: network, transportOffset: offset, transportLength: length, record.bytes, into: &lines)
+                lineEnds.append(Int32(lines.count))
+            }
+            return true
+        case .laterFragment(let fragment):
+            appendFragment(record, number, fragment.network, fragment.dataOffset, fragment.dataLength, verifyChecksums,
+                           &fragments, &datagram)
+            if printer != nil {
+                printer!.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &lines)
+                printer!.writeLaterFragment(fragment, record.bytes, into: &lines)
+                lineEnds.append(Int32(lines.count))
+            }
+            return true
         case .tcp(let view):
             if view.hasValidHeaderLength {
                 kinds.append(.segment)
@@ -104,4 +139,25 @@ struct DecodedBatch: PipeBatch {
     }
 
     mutating func append(_ kind: Kind) { kinds.append(kind) }
+
+    /// A fragment into the reassembler; the segment of the datagram it completes into the batch.
+    private mutating func appendFragment(_ record: PacketRecord, _ number: Int, _ network: NetworkHeader, _ dataOffset: Int,
+                                         _ dataLength: Int, _ verifyChecksums: Bool,
+                                         _ fragments: inout FragmentReassembler, _ datagram: inout [UInt8]) {
+        let outcome = fragments.add(network, dataOffset: dataOffset, dataLength: dataLength, record.bytes,
+                                    time: record.time, datagram: &datagram)
+        kinds.append(.fragment)
+        fragmentOutcomes.append(outcome)
+        var tracked = false
+        if outcome.result == .reassembled {
+            datagram.withUnsafeBytes { bytes in
+                if let (_, segment) = Session.reassembledSegment(bytes, truncated: outcome.truncated, record, number: number,
+                                                                  verifyChecksums: verifyChecksums) {
+                    segments.append(segment)
+                    tracked = true
+                }
+            }
+        }
+        fragmentHasSegment.append(tracked)
+    }
 }

@@ -150,6 +150,7 @@ struct OfflineRun {
         }
         // The reader has sent its last batch; wait until it lets go of the capture handle.
         finished.wait()
+        session.fragmentStatistics = reader.fragmentStatistics
         return status
     }
 }
@@ -166,6 +167,11 @@ final class PacketReader: @unchecked Sendable {
     /// With packet lines: the tcpdump part of each line is written here, on the reader thread.
     private var printer: TcpdumpPrinter?
     private var lines = OutputBuffer.memory()
+    /// IP fragments of TCP are joined here, before the tracker.
+    private var fragments = FragmentReassembler()
+    private var datagram: [UInt8] = []
+    /// The reassembler's counts, once the input ended.
+    private(set) var fragmentStatistics: FragmentStatistics? = nil
     /// The read error that ended the input, phrased for the user; set before `.readFailure` is sent.
     private(set) var failure: String? = nil
     private let packetBuffered: Bool
@@ -212,7 +218,7 @@ final class PacketReader: @unchecked Sendable {
                 }
                 number += 1
                 if batch.pointee.append(record, number: number, decoder: decoder, verifyChecksums: verifyChecksums,
-                                        printer: &printer, lines: &lines) {
+                                        printer: &printer, lines: &lines, fragments: &fragments, datagram: &datagram) {
                     tcp += 1
                 }
             case .timeout:
@@ -232,6 +238,8 @@ final class PacketReader: @unchecked Sendable {
                 batch = pipe.batchToFill()
             }
         }
+        fragments.finish()
+        fragmentStatistics = fragments.statistics
         batch.pointee.takeText(from: &lines)
         pipe.send()
     }

@@ -13,10 +13,15 @@ import Wire
 struct Session: ~Copyable {
     let settings: RunSettings
     let sourceName: String
-    private(set) var counts = PacketCounts()
-    private var printer: TcpdumpPrinter
+    var counts = PacketCounts()
+    var printer: TcpdumpPrinter
     private var tracker: FlowTracker
-    private var out: OutputBuffer
+    var out: OutputBuffer
+    /// IP fragments of TCP, joined for the tracker (Session+Fragments.swift); on the pipelined
+    /// path the reader thread's reassembler does this and hands its counts over at the end.
+    var fragments = FragmentReassembler()
+    var fragmentStatistics: FragmentStatistics? = nil
+    var reassembledBytes: [UInt8] = []
     /// Machine records of closed connections, held for `recordDelay` (FIFO from `pendingHead`).
     private var pendingRecords: [EndedConnection] = []
     private var pendingHead = 0
@@ -29,8 +34,8 @@ struct Session: ~Copyable {
     /// `--explain`: the sentences after each annotated line.
     private let explainer: Explainer?
     /// tcpdump-style text lines for packets, and JSON packet records.
-    private let printing: Bool
-    private let jsonPackets: Bool
+    let printing: Bool
+    let jsonPackets: Bool
     /// A diagram could not be written, or the `--flow` asked for never appeared.
     private(set) var diagramFailed = false
     /// Checksums verified for the Zeek columns, for the warning at the end.
@@ -82,7 +87,7 @@ struct Session: ~Copyable {
     /// The packets of a batch decoded on the reader thread (only when `needsPacketBytes` is
     /// false); returns `.end` or `.readFailure` when the batch ends the input, else nil.
     mutating func handle(_ batch: borrowing DecodedBatch) -> DecodedBatch.Kind? {
-        var nextSegment = 0, nextTime = 0, nextError = 0, nextLine = 0, lineStart = 0
+        var nextSegment = 0, nextTime = 0, nextError = 0, nextLine = 0, lineStart = 0, nextFragment = 0
         for kind in batch.kinds {
             switch kind {
             case .segment, .badTCPHeader:
@@ -97,6 +102,18 @@ struct Session: ~Copyable {
                     nextTime += 1
                 }
                 if printing { writeLine(batch, &nextLine, &lineStart, event) }
+                afterTCP()
+            case .fragment:
+                counts.read += 1
+                counts.tcp += 1
+                let outcome = batch.fragmentOutcomes[nextFragment]
+                nextFragment += 1
+                var event: PacketEvent? = nil
+                if outcome.result == .reassembled && batch.fragmentHasSegment[nextFragment - 1] {
+                    event = track(batch.segments[nextSegment])
+                    nextSegment += 1
+                }
+                if printing { writeLine(batch, &nextLine, &lineStart, event, fragment: outcome) }
                 afterTCP()
             case .truncatedTCP:
                 counts.read += 1
@@ -118,17 +135,20 @@ struct Session: ~Copyable {
     }
 
     /// A packet line whose tcpdump part the reader wrote: that part, then the annotation.
-    private mutating func writeLine(_ batch: borrowing DecodedBatch, _ line: inout Int, _ start: inout Int, _ event: PacketEvent?) {
+    mutating func writeLine(_ batch: borrowing DecodedBatch, _ line: inout Int, _ start: inout Int, _ event: PacketEvent?,
+                            fragment: FragmentOutcome? = nil) {
         let end = Int(batch.lineEnds[line])
         batch.text.withUnsafeBytes { out.append(bytes: UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
         line += 1
         start = end
-        if settings.annotate, let event { Annotation.write(event, into: &out) }
+        if settings.annotate {
+            if let fragment { FragmentText.write(fragment, event: event, into: &out) } else if let event { Annotation.write(event, into: &out) }
+        }
         out.append(UInt8(ascii: "\n"))
         out.endLine()
     }
 
-    private mutating func track(_ segment: borrowing Segment) -> PacketEvent {
+    mutating func track(_ segment: borrowing Segment) -> PacketEvent {
         // Before the tracker expires anything, so a held record still finds its connection.
         if pendingHead < pendingRecords.count { flushPendingRecords(now: segment.time) }
         checksums.count(segment.checksum)
@@ -142,7 +162,7 @@ struct Session: ~Copyable {
         counts.truncatedTCP += 1
     }
 
-    private mutating func afterTCP() {
+    mutating func afterTCP() {
         if tracker.hasEnded { reportEnded() }
         if tracker.hasAlerts { reportAlerts() }
     }
@@ -158,6 +178,16 @@ struct Session: ~Copyable {
         let number = counts.read
         let bytes = record.bytes
         switch decoder.decode(bytes, wireLength: record.wireLength) {
+        case .tcp(let view) where view.network.isFragment:
+            handleFragment(record, number: number, network: view.network, dataOffset: view.tcp.offset,
+                           dataLength: view.segmentLength) { $0.writeTCP(view, bytes, into: &$1) }
+        case let .truncatedTCP(network, offset, length) where network.isFragment:
+            handleFragment(record, number: number, network: network, dataOffset: offset, dataLength: length) {
+                $0.writeTruncatedTCP(network: network, transportOffset: offset, transportLength: length, bytes, into: &$1)
+            }
+        case .laterFragment(let fragment):
+            handleFragment(record, number: number, network: fragment.network, dataOffset: fragment.dataOffset,
+                           dataLength: fragment.dataLength) { $0.writeLaterFragment(fragment, bytes, into: &$1) }
         case .tcp(let view):
             counts.tcp += 1
             var event: PacketEvent? = nil
@@ -215,7 +245,7 @@ struct Session: ~Copyable {
     }
 
     /// `--note-names`: `packet<TAB>flow<TAB>name,name` (`-` when none), for scripts and tests.
-    private mutating func writeNoteNames(_ number: Int, _ event: PacketEvent) {
+    mutating func writeNoteNames(_ number: Int, _ event: PacketEvent) {
         out.append(decimal: number)
         out.append(9)
         out.append(decimal: event.flow)
@@ -338,7 +368,7 @@ struct Session: ~Copyable {
     }
 
     /// Decimals of JSON times: nanoseconds with --nano, else microseconds.
-    private var fractionDigits: Int { settings.style.nanoseconds ? 9 : 6 }
+    var fractionDigits: Int { settings.style.nanoseconds ? 9 : 6 }
 
     /// The last line of machine-readable output: JSON's stats record, conn.log's #close.
     private mutating func writeTrailer() {
@@ -374,6 +404,7 @@ struct Session: ~Copyable {
 
     /// Reports connections still open, flushes output, and prints the run's counts.
     mutating func finish() {
+        fragments.finish()
         flushPendingRecords(now: nil)
         finishing = true
         // In batches, so the connections left at the end are never all held twice.
@@ -393,5 +424,7 @@ struct Session: ~Copyable {
         if halfOpenAtEnd > 0 { line += ", \(halfOpenAtEnd) half-open at end" }
         diagnose(line)
         if let warning = checksums.warning { diagnose(warning) }
+        let fragmentCounts = fragmentStatistics ?? fragments.statistics
+        if fragmentCounts.fragments > 0 { diagnose(FragmentText.summary(fragmentCounts)) }
     }
 }

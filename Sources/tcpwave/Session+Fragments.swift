@@ -1,0 +1,63 @@
+import Capture
+import Flows
+import Render
+import Wire
+
+/// IP fragments of TCP: each prints tcpdump's line for it; the reassembler joins them, and the
+/// fragment that completes a datagram hands the whole segment to the tracker (docs/fragments.md).
+extension Session {
+    /// A fragment, first or later. `line` writes its tcpdump text.
+    mutating func handleFragment(_ record: PacketRecord, number: Int, network: NetworkHeader, dataOffset: Int, dataLength: Int,
+                                 line: (inout TcpdumpPrinter, inout OutputBuffer) -> Void) {
+        counts.tcp += 1
+        let (outcome, event) = reassemble(record, number: number, network: network, dataOffset: dataOffset, dataLength: dataLength)
+        if settings.noteNames, let event { writeNoteNames(number, event) }
+        if printing {
+            printer.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &out)
+            line(&printer, &out)
+            if settings.annotate { FragmentText.write(outcome, event: event, into: &out) }
+            out.append(UInt8(ascii: "\n"))
+            out.endLine()
+        }
+        afterTCP()
+    }
+
+    private mutating func reassemble(_ record: PacketRecord, number: Int, network: NetworkHeader, dataOffset: Int,
+                                     dataLength: Int) -> (FragmentOutcome, PacketEvent?) {
+        let outcome = fragments.add(network, dataOffset: dataOffset, dataLength: dataLength, record.bytes,
+                                    time: record.time, datagram: &reassembledBytes)
+        guard outcome.result == .reassembled else { return (outcome, nil) }
+        var datagram: [UInt8] = []
+        swap(&datagram, &reassembledBytes)
+        defer { swap(&datagram, &reassembledBytes) }
+        let event = datagram.withUnsafeBytes { bytes -> PacketEvent? in
+            guard let (view, segment) = Session.reassembledSegment(bytes, truncated: outcome.truncated, record, number: number,
+                                                                    verifyChecksums: settings.verifyChecksums) else { return nil }
+            let event = track(segment)
+            if jsonPackets {
+                JSONLines.writePacket(number: number, time: record.time, fractionDigits: fractionDigits, view: view, event: event, into: &out)
+                out.endLine()
+            }
+            return event
+        }
+        return (outcome, event)
+    }
+
+    /// The tracker's segment of a reassembled datagram, timed and numbered as the fragment that
+    /// completed it; nil when its TCP header is not valid.
+    static func reassembledSegment(_ datagram: UnsafeRawBufferPointer, truncated: Bool, _ record: PacketRecord, number: Int,
+                                   verifyChecksums: Bool) -> (TCPSegmentView, Segment)? {
+        guard case .tcp(let view) = FrameDecoder.decodeReassembled(datagram), view.hasValidHeaderLength else { return nil }
+        var whole = record
+        whole.bytes = datagram
+        whole.captureLength = datagram.count
+        whole.wireLength = datagram.count
+        var segment = Session.segment(view, whole, number: number, verifyChecksums: verifyChecksums, decoder: .reassembled)
+        if truncated {
+            // Bytes the capture did not keep are zeros in the datagram: nothing to verify.
+            segment.truncatedPayload = true
+            segment.checksum = .unchecked
+        }
+        return (view, segment)
+    }
+}
