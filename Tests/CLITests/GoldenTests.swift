@@ -51,6 +51,8 @@ struct GoldenTests {
         ("Fixtures/pcap/crafted/handshake-ack-mismatch.pcap", []),
         ("Fixtures/pcap/real/ipv6-normal.pcap", ["--ignore-checksums"]),
         ("Fixtures/pcap/real/rst-by-server.pcap", ["--ignore-checksums", "--nano"]),
+        ("Fixtures/pcap/fragments/ipv4-out-of-order.pcap", []),
+        ("Fixtures/pcap/fragments/ipv4-tso-bad-len-0.pcap", []),
     ]
 
     static var machineCases: [String] {
