@@ -82,7 +82,7 @@ struct DecodedBatch: PipeBatch {
             appendFragment(record, number, view.network, view.tcp.offset, view.segmentLength, verifyChecksums, &fragments, &datagram)
             if printer != nil {
                 printer!.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &lines)
-                _ = printer!.writeTCP(view, record.bytes, into: &lines)
+                _ = printer!.writeTCP(view, record.bytes, wireLength: record.wireLength, into: &lines)
                 lineEnds.append(Int32(lines.count))
             }
             return true
@@ -90,7 +90,7 @@ struct DecodedBatch: PipeBatch {
             appendFragment(record, number, network, offset, length, verifyChecksums, &fragments, &datagram)
             if printer != nil {
                 printer!.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &lines)
-                printer!.writeTruncatedTCP(network: network, transportOffset: offset, transportLength: length, record.bytes, into: &lines)
+                printer!.writeTruncatedTCP(network: network, transportOffset: offset, transportLength: length, record.bytes, wireLength: record.wireLength, into: &lines)
                 lineEnds.append(Int32(lines.count))
             }
             return true

@@ -180,10 +180,10 @@ struct Session: ~Copyable {
         switch decoder.decode(bytes, wireLength: record.wireLength) {
         case .tcp(let view) where view.network.isFragment:
             handleFragment(record, number: number, network: view.network, dataOffset: view.tcp.offset,
-                           dataLength: view.segmentLength) { $0.writeTCP(view, bytes, into: &$1) }
+                           dataLength: view.segmentLength) { $0.writeTCP(view, bytes, wireLength: record.wireLength, into: &$1) }
         case let .truncatedTCP(network, offset, length) where network.isFragment:
             handleFragment(record, number: number, network: network, dataOffset: offset, dataLength: length) {
-                $0.writeTruncatedTCP(network: network, transportOffset: offset, transportLength: length, bytes, into: &$1)
+                $0.writeTruncatedTCP(network: network, transportOffset: offset, transportLength: length, bytes, wireLength: record.wireLength, into: &$1)
             }
         case .laterFragment(let fragment):
             handleFragment(record, number: number, network: fragment.network, dataOffset: fragment.dataOffset,
