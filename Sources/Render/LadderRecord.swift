@@ -102,6 +102,13 @@ public struct LadderFlow: Sendable {
     public private(set) var initialServer: TCPState = .closed
     /// The first packet was not a SYN: the initial states are inferred.
     public private(set) var startedMidstream = false
+    /// Every packet's numbers for the time-sequence graph, up to `SequencePoint.limit`.
+    public private(set) var sequencePoints: [SequencePoint] = []
+    /// Packets past the limit, not in `sequencePoints`.
+    public private(set) var sequencePointsDropped = 0
+    /// Each side's window scale from its SYN (RFC 7323: used only when both SYNs carry one).
+    private var clientScale: UInt8?
+    private var serverScale: UInt8?
 
     private var clientBase: UInt32?
     private var serverBase: UInt32?
@@ -142,6 +149,7 @@ public struct LadderFlow: Sendable {
         let arrow = LadderArrow(packetNumber: s.packetNumber, time: s.time, flags: s.flags,
                                 relativeSeq: relativeSeq(s, e.sender), relativeAck: relativeAck(s, e.sender),
                                 payloadLength: s.payloadLength, window: s.window, event: e)
+        recordPoint(s, e, arrow)
         let pinned = LadderFlow.isStructural(e)
             || (anomaliesPinned < arrowBudget / 4 && LadderText.kind(arrow) == .anomaly)
         if pinned && arrowsKept < arrowBudget {
@@ -195,6 +203,31 @@ public struct LadderFlow: Sendable {
         band = nil
     }
 
+    private mutating func recordPoint(_ s: Segment, _ e: PacketEvent, _ a: LadderArrow) {
+        if s.isSYN, let scale = s.options.windowScale {
+            if e.sender == .client { clientScale = scale } else { serverScale = scale }
+        }
+        guard sequencePoints.count < SequencePoint.limit else {
+            sequencePointsDropped += 1
+            return
+        }
+        var window = UInt32(s.window)
+        var scaled = false
+        if !s.isSYN, let c = clientScale, let v = serverScale {
+            window <<= UInt32(Swift.min(14, e.sender == .client ? c : v))
+            scaled = true
+        }
+        var sack: (UInt32, UInt32)? = nil
+        if s.options.sackBlocks > 0, s.options.sackFirstLeft != s.options.sackFirstRight {
+            let base = (e.sender == .client ? serverBase : clientBase) ?? 0
+            sack = (s.options.sackFirstLeft &- base, s.options.sackFirstRight &- base)
+        }
+        sequencePoints.append(SequencePoint(time: s.time, sender: e.sender, seq: a.relativeSeq,
+                                            length: s.sequenceLength, ack: s.hasACK ? a.relativeAck : nil,
+                                            window: window, windowScaled: scaled, flags: s.flags,
+                                            notes: e.notes, sack: sack))
+    }
+
     private mutating func relativeSeq(_ s: Segment, _ sender: Role) -> UInt32 {
         if sender == .client {
             if clientBase == nil { clientBase = s.sequence }
@@ -219,6 +252,8 @@ public struct LadderFlow: Sendable {
 
 /// Collects ladder records while packets flow, for `--diagram` and `--ladder`: all connections
 /// (the first `flowLimit`) or only the one selected. Session feeds it only when one of those is on.
+/// For the HTML report it also keeps one row per connection (every one, not only those with a
+/// ladder), the state counts over time and the alerts.
 public struct LadderRecorder: Sendable {
     /// Only this connection (`--flow N`), or all.
     public let selected: Int?
@@ -226,21 +261,41 @@ public struct LadderRecorder: Sendable {
     public let flowLimit: Int
     /// Arrows kept per connection beyond the bounded data-phase runs.
     public let arrowBudget: Int
+    /// Rows, state counts and alerts are kept (the HTML report).
+    public let collectsReport: Bool
     private var flowsByNumber: [Int: LadderFlow] = [:]
     private var highestFlow = 0
+    /// One row per connection that ended (all of them once the input has ended).
+    public private(set) var rows: [ConnectionRow] = []
+    /// Endpoints per state over the capture (all connections, whatever `selected` is).
+    public private(set) var stateCounts: StateCountSampler
+    /// The alerts raised, for the chart.
+    public private(set) var alerts: [SynFloodAlert] = []
+    /// The last packet's time, and how many packets there were.
+    public private(set) var lastTime: Nanoseconds?
+    public private(set) var packetCount = 0
 
     public static let defaultFlowLimit = 1000
     public static let defaultArrowBudget = 300
+    /// The state chart's resolution: at most this many samples (the interval doubles to fit).
+    public static let stateSamples = 480
 
     public init(selected: Int? = nil, flowLimit: Int = LadderRecorder.defaultFlowLimit,
-                arrowBudget: Int = LadderRecorder.defaultArrowBudget) {
+                arrowBudget: Int = LadderRecorder.defaultArrowBudget, collectsReport: Bool = false,
+                msl: Nanoseconds = 60 * 1_000_000_000) {
         self.selected = selected
         self.flowLimit = Swift.max(1, flowLimit)
         self.arrowBudget = Swift.max(8, arrowBudget)
+        self.collectsReport = collectsReport
+        // 1 ms to start with: a short capture gets a fine chart, a long one doubles its way up.
+        self.stateCounts = StateCountSampler(interval: 1_000_000, maxSamples: LadderRecorder.stateSamples, msl: msl)
     }
 
     /// One tracked packet.
     public mutating func record(_ s: Segment, _ e: PacketEvent) {
+        lastTime = s.time
+        packetCount += 1
+        if collectsReport { stateCounts.record(e, at: s.time) }
         if let selected, e.flow != selected { return }
         highestFlow = Swift.max(highestFlow, e.flow)
         if flowsByNumber[e.flow] == nil {
@@ -253,9 +308,25 @@ public struct LadderRecorder: Sendable {
 
     /// Connections the tracker reported as ended (closed, idle, evicted, end of input).
     public mutating func ended(_ list: [EndedConnection]) {
+        if collectsReport {
+            stateCounts.ended(list)
+            for e in list where selected == nil || e.connection.number == selected {
+                rows.append(ConnectionRow(e))
+            }
+        }
         for e in list where flowsByNumber[e.connection.number] != nil {
             flowsByNumber[e.connection.number]!.ended = e
         }
+    }
+
+    /// Alerts the tracker raised.
+    public mutating func alerts(_ list: [SynFloodAlert]) {
+        if collectsReport { alerts += list }
+    }
+
+    /// Takes the last state sample at the end of the input.
+    public mutating func finish() {
+        if collectsReport, let lastTime { stateCounts.finish(at: lastTime) }
     }
 
     /// The recorded connections in flow order.

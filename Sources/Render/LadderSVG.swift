@@ -104,6 +104,67 @@ public enum LadderSVG {
 
     /// The drawing of one connection from y = 0, and its height.
     static func diagram(_ flow: LadderFlow, msl: Nanoseconds) -> (String, Int) {
+        let l = layout(flow, msl: msl, collapseRuns: false)
+        var s = l.header
+        s += axes(from: l.axisTop, to: l.axisEnd)
+        for piece in l.pieces { s += piece.body }
+        s += l.tail
+        return (s, l.height)
+    }
+
+    /// One connection laid out from y = 0: the header, the rows in pieces (a collapsible run of
+    /// one anomaly is a piece of its own), the projected end under the timelines.
+    struct Layout {
+        struct Piece {
+            var y0: Int
+            var y1: Int
+            var body: String
+            /// A run of arrows with the same anomaly: the band's words and its hover title.
+            var run: (text: String, title: String, notes: String)?
+        }
+        var header = ""
+        var axisTop = 0
+        var pieces: [Piece] = []
+        var axisEnd = 0
+        var tail = ""
+        var height = 0
+    }
+
+    static func axes(from top: Int, to bottom: Int) -> String {
+        "<line class=\"tw-axis\" x1=\"\(clientX)\" y1=\"\(top)\" x2=\"\(clientX)\" y2=\"\(bottom)\"/>\n"
+            + "<line class=\"tw-axis\" x1=\"\(serverX)\" y1=\"\(top)\" x2=\"\(serverX)\" y2=\"\(bottom)\"/>\n"
+    }
+
+    /// Runs of at least `minimumRun` consecutive arrows carrying the same anomaly notes (and
+    /// nothing else: no step, no state change): item index ranges.
+    static let minimumRun = 3
+
+    static func anomalyRuns(_ items: [LadderItem]) -> [Range<Int>] {
+        var runs: [Range<Int>] = []
+        var start: Int? = nil
+        var notes: PacketNotes = []
+        func key(_ item: LadderItem) -> PacketNotes? {
+            guard case .arrow(let a) = item, LadderText.kind(a) == .anomaly, !a.flags.contains(.rst),
+                  a.event.step == .none, !a.event.client.changed, !a.event.server.changed,
+                  !a.event.notes.isEmpty else { return nil }
+            return a.event.notes
+        }
+        for i in 0...items.count {
+            let k = i < items.count ? key(items[i]) : nil
+            if let s = start, k != notes || k == nil {
+                if i - s >= minimumRun { runs.append(s..<i) }
+                start = nil
+            }
+            if start == nil, let k {
+                start = i
+                notes = k
+            }
+        }
+        return runs
+    }
+
+    static func layout(_ flow: LadderFlow, msl: Nanoseconds, collapseRuns: Bool) -> Layout {
+        var l = Layout()
         var s = ""
         let client = LadderText.endpoint(flow.client), server = LadderText.endpoint(flow.server)
         s += text(20, 22, "#\(flow.number)  \(client) \u{2192} \(server)", cls: "tw-title")
@@ -113,7 +174,9 @@ public enum LadderSVG {
         s += text(serverX, 80, "server", cls: "tw-role", anchor: "middle")
         s += text(clientX, 94, client, cls: "tw-addr", anchor: "middle")
         s += text(serverX, 94, server, cls: "tw-addr", anchor: "middle")
+        l.header = s
         let axisTop = 104
+        l.axisTop = axisTop
         let initialCertainty: Certainty = flow.startedMidstream ? .inferred : .observed
         var body = ""
         var y = axisTop + 10
@@ -123,8 +186,17 @@ public enum LadderSVG {
                              certainty: initialCertainty, title: "\(role.name) \(state) (\(how))")
         }
         y += 24
+        var pieceStart = 0
+        let items = flow.allItems
+        let runs = collapseRuns ? anomalyRuns(items) : []
+        var runIndex = 0
         var lastClient = flow.initialClient, lastServer = flow.initialServer
-        for item in flow.allItems {
+        for (index, item) in items.enumerated() {
+            if runIndex < runs.count && index == runs[runIndex].lowerBound {
+                l.pieces.append(Layout.Piece(y0: pieceStart, y1: y, body: body))
+                body = ""
+                pieceStart = y
+            }
             switch item {
             case .arrow(let a):
                 let (part, h) = arrowRow(a, y: y, first: flow.firstTime)
@@ -146,12 +218,24 @@ public enum LadderSVG {
                 }
                 if b.client?.after != nil || b.server?.after != nil { y += 12 }
             }
+            if runIndex < runs.count && index == runs[runIndex].upperBound - 1 {
+                let range = runs[runIndex]
+                guard case .arrow(let first) = items[range.lowerBound], case .arrow(let last) = items[range.upperBound - 1] else { continue }
+                let notes = LadderText.notesText(first.event) ?? "anomaly"
+                let from = LadderText.offset(first.time, from: flow.firstTime), to = LadderText.offset(last.time, from: flow.firstTime)
+                let text = "\(range.count) \(notes) packets, \(from) \u{2026} \(to)"
+                let title = "packets \(first.packetNumber)-\(last.packetNumber): \(range.count) in a row noted \(notes); click to show them"
+                l.pieces.append(Layout.Piece(y0: pieceStart, y1: y, body: body, run: (text, title, notes)))
+                body = ""
+                pieceStart = y
+                runIndex += 1
+            }
         }
         y += 6
         let axisEnd = y
-        s += "<line class=\"tw-axis\" x1=\"\(clientX)\" y1=\"\(axisTop)\" x2=\"\(clientX)\" y2=\"\(axisEnd)\"/>\n"
-        s += "<line class=\"tw-axis\" x1=\"\(serverX)\" y1=\"\(axisTop)\" x2=\"\(serverX)\" y2=\"\(axisEnd)\"/>\n"
-        s += body
+        l.pieces.append(Layout.Piece(y0: pieceStart, y1: axisEnd, body: body))
+        l.axisEnd = axisEnd
+        s = ""
         // TIME_WAIT's end, computed, not seen.
         var projected = false
         for role in [Role.client, Role.server] {
@@ -176,7 +260,9 @@ public enum LadderSVG {
             s += text((clientX + serverX) / 2, axisEnd + 14, "(still open when the capture ended)", cls: "tw-caption", anchor: "middle")
             height = Swift.max(height, axisEnd + 24)
         }
-        return (s, height + 8)
+        l.tail = s
+        l.height = height + 8
+        return l
     }
 
     /// `11 packets · 0.027644 s · 48 B →, 53 B ← · handshake RTT 0.000399 s`

@@ -184,15 +184,18 @@ public enum LadderText {
     /// How the connection opened and closed: `3-way handshake; 4-way close by client`.
     public static func verdict(_ flow: LadderFlow) -> String {
         guard let e = flow.ended else { return "still open" }
-        let c = e.connection
-        var closing: String
-        switch (c.closing, e.reason) {
-        case (.open, .idle): closing = "never closed (idle timeout)"
-        case (.open, .evicted): closing = "never closed (evicted: flow table full)"
-        case (.open, .superseded): closing = "never closed (superseded by a new connection)"
-        default: closing = ConnectionText.closingText(c.closing, e.reason)
+        return verdict(opening: e.connection.opening, closing: e.connection.closing, reason: e.reason)
+    }
+
+    public static func verdict(opening: Opening, closing: Closing, reason: EndReason) -> String {
+        let text: String
+        switch (closing, reason) {
+        case (.open, .idle): text = "never closed (idle timeout)"
+        case (.open, .evicted): text = "never closed (evicted: flow table full)"
+        case (.open, .superseded): text = "never closed (superseded by a new connection)"
+        default: text = ConnectionText.closingText(closing, reason)
         }
-        return "\(c.opening.text); \(closing)"
+        return "\(opening.text); \(text)"
     }
 
     /// Payload bytes both ways.

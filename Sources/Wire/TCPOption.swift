@@ -30,6 +30,10 @@ public struct TCPOptionSummary: Sendable, Equatable {
     public var windowScale: UInt8? = nil
     public var sackPermitted = false
     public var sackBlocks = 0
+    /// The edges of the first SACK block (the most recently received data, RFC 2018 4), for
+    /// the time-sequence graph; both 0 without one.
+    public var sackFirstLeft: UInt32 = 0
+    public var sackFirstRight: UInt32 = 0
     public var timestampValue: UInt32? = nil
     public var timestampEcho: UInt32? = nil
     public var fastOpen = false
@@ -54,7 +58,12 @@ public struct TCPOptionSummary: Sendable, Equatable {
             case TCPOptionKind.mss where length == 4: mss = p.be16(at + 2)
             case TCPOptionKind.windowScale where length == 3: windowScale = p.u8(at + 2)
             case TCPOptionKind.sackPermitted: sackPermitted = true
-            case TCPOptionKind.sack: sackBlocks = (length - 2) / 8
+            case TCPOptionKind.sack:
+                sackBlocks = (length - 2) / 8
+                if length >= 10 {
+                    sackFirstLeft = p.be32(at + 2)
+                    sackFirstRight = p.be32(at + 6)
+                }
             case TCPOptionKind.timestamp where length == 10:
                 timestampValue = p.be32(at + 2)
                 timestampEcho = p.be32(at + 6)

@@ -88,6 +88,8 @@ enum DiagramOutput {
     /// (the reason is on standard error).
     static func write(_ recorder: LadderRecorder, _ settings: DiagramSettings, msl: Nanoseconds,
                       into out: inout OutputBuffer) -> Bool {
+        var recorder = recorder
+        recorder.finish()
         let flows = recorder.flows
         var ok = true
         if let n = settings.flow, flows.isEmpty {
@@ -106,7 +108,7 @@ enum DiagramOutput {
             let text: String
             switch file.kind {
             case .svg: text = LadderSVG.document(flows, msl: msl, omitted: recorder.omitted)
-            case .html: text = LadderHTML.document(flows, msl: msl, source: settings.sourceName, omitted: recorder.omitted)
+            case .html: text = LadderHTML.document(recorder, msl: msl, source: settings.sourceName)
             }
             let written: DiagramError?
             if let fd = settings.openedBeforeDroppingPrivileges {

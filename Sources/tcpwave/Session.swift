@@ -49,7 +49,9 @@ struct Session: ~Copyable {
         self.printer = TcpdumpPrinter(style: settings.style, linkType: linkType)
         self.tracker = FlowTracker(configuration: settings.tracker)
         self.out = OutputBuffer(fileDescriptor: 1, lineBuffered: lineBuffered)
-        self.ladders = settings.diagram.map { LadderRecorder(selected: $0.flow) }
+        self.ladders = settings.diagram.map {
+            LadderRecorder(selected: $0.flow, collectsReport: $0.file?.kind == .html, msl: settings.tracker.msl)
+        }
         self.explainer = settings.explain.map { Explainer(language: $0, msl: settings.tracker.msl) }
         self.printing = settings.output != .summary && !settings.noteNames && settings.format == .text && settings.diagram?.ladder != true
         self.jsonPackets = settings.format == .json && settings.output != .summary
@@ -266,6 +268,7 @@ struct Session: ~Copyable {
     private mutating func reportAlerts() {
         let alerts = tracker.takeAlerts()
         alertCount += alerts.count
+        ladders?.alerts(alerts)
         guard !settings.noteNames else { return }
         if settings.format == .json {
             for a in alerts { JSONLines.writeAlert(a, fractionDigits: fractionDigits, into: &out) }
