@@ -12,6 +12,8 @@ public struct SyntheticTraffic {
         public var ipv6Percent = 10
         public var resetPercent = 5
         public var unansweredPercent = 3
+        /// Servers drawn from this many fixed endpoints (0: a new random server every time).
+        public var serverPool = 0
         public init() {}
     }
 
@@ -137,6 +139,16 @@ public struct SyntheticTraffic {
         } else {
             c.low = UInt64(ipv4()); s.low = UInt64(ipv4())
         }
+        if mix.serverPool > 0 {
+            // A fixed endpoint per pool slot, from its own generator: the same servers all along.
+            var pool = Random(state: 0x5eed_0000 &+ UInt64(random.below(mix.serverPool)))
+            s.port = [80, 443, 22, 25, 8080, 5432][Int(pool.next() % 6)]
+            if v6 {
+                s.high = 0x2001_0db8_0001_0000 | (pool.next() & 0xffff); s.low = pool.next()
+            } else {
+                s.low = UInt64(UInt32(1 + pool.below(223)) << 24 | UInt32(truncatingIfNeeded: pool.next() & 0xff_ffff))
+            }
+        }
         let roll = random.below(100)
         let kind = roll < mix.unansweredPercent ? 2 : (roll < mix.unansweredPercent + mix.resetPercent ? 1 : 0)
         connections += 1
@@ -210,9 +222,20 @@ public struct SyntheticTraffic {
         for i in active.indices { while advance(&active[i], mix) {} }
     }
 
-    /// Appends `count` SYNs from distinct random sources to one server endpoint.
-    public mutating func synFlood(count: Int) {
-        let server = Side(high: 0, low: UInt64(ipv4()), port: 80, seq: 0)
+    /// Lets `seconds` of capture time pass before the next packet.
+    public mutating func pause(seconds: Double) {
+        micros &+= UInt64(Swift.max(0, seconds) * 1_000_000)
+    }
+
+    /// Appends `count` SYNs from distinct random sources to one server endpoint (the same one
+    /// for every call with the same `target` seed; a random one without).
+    public mutating func synFlood(count: Int, target: UInt64? = nil) {
+        var address = UInt64(ipv4())
+        if let target {
+            var r = Random(state: target)
+            address = UInt64(UInt32(1 + r.below(223)) << 24 | UInt32(truncatingIfNeeded: r.next() & 0xff_ffff))
+        }
+        let server = Side(high: 0, low: address, port: 80, seq: 0)
         for _ in 0..<count {
             let client = Side(high: 0, low: UInt64(ipv4()), port: UInt16(1024 + random.below(60_000)),
                               seq: UInt32(truncatingIfNeeded: random.next()))

@@ -9,6 +9,8 @@ extension LadderHTML {
       'use strict';
       var data = JSON.parse(document.getElementById('tw-data').textContent);
       var count = data.count;
+      // Starts are stored as deltas from the previous row's.
+      for (var d = 1; d < count; d++) { data.t[d] += data.t[d - 1]; }
       var table = document.getElementById('tw-connections');
       var body = table.tBodies[0];
       var heads = table.tHead.rows[0].cells;

@@ -150,7 +150,7 @@ public enum LadderHTML {
     .tw-pager button:disabled{opacity:0.4;cursor:default}
     .tw-switch button[aria-selected=true]{background:#1565c0;color:#fff;border-color:#1565c0}
     #tw-range{font-variant-numeric:tabular-nums}
-    table{border-collapse:collapse;background:#fff;font-size:12px;width:100%}
+    table{border-collapse:collapse;background:#fff;font-size:12px}
     th,td{border:1px solid #cfd8dc;padding:3px 6px;text-align:left;white-space:nowrap}
     td[data-v]{font-variant-numeric:tabular-nums}
     th{background:#eceff1;cursor:pointer;user-select:none}
@@ -159,8 +159,7 @@ public enum LadderHTML {
     tbody tr{cursor:pointer}
     tbody tr:hover{background:#e3f2fd}
     tbody tr.tw-open{background:#bbdefb}
-    td.tw-verdict{white-space:normal;min-width:14em}
-    .tw-bad{color:#c62828}
+        .tw-bad{color:#c62828}
     #tw-detail{margin-top:16px}
     .tw-switch{margin:0 0 8px}
     #tw-detail-body{display:flex;gap:16px;align-items:flex-start}

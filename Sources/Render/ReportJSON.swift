@@ -2,8 +2,8 @@ import Flows
 import Wire
 
 /// The HTML report's connection rows as one compact JSON object, column by column (repeated
-/// servers and verdicts as indexes into their lists, times in microseconds from the earliest
-/// start): about 50 bytes a connection. Escaped so that it contains no `<`, `>` or `&` and can
+/// servers and verdicts as indexes into their lists, each start in microseconds after the
+/// previous row's): about 50 bytes a connection. Escaped so that it contains no `<`, `>` or `&` and can
 /// sit inside a `<script>` element of a page that is also well-formed XML.
 enum ReportJSON {
     static func rows(_ rows: [ConnectionRow], drawn: Set<Int>, source: String, ladderLimit: Int, recorded: Int) -> String {
@@ -13,6 +13,7 @@ enum ReportJSON {
         var numbers = "", clients = "", serverIndexes = "", starts = "", durations = ""
         var packets = "", bytes = "", verdictIndexes = "", anomalies = ""
         var contiguous = true
+        var previousStart = base
         for (i, row) in rows.enumerated() {
             let comma = i == 0 ? "" : ","
             if row.number != i + 1 { contiguous = false }
@@ -26,7 +27,9 @@ enum ReportJSON {
                 serverList.append(server)
             }
             serverIndexes += comma + String(si)
-            starts += comma + String((row.firstTime &- base) / 1000)
+            // Rows are in connection order, which is the order of first packets: small deltas.
+            starts += comma + String(row.firstTime / 1000 &- previousStart / 1000)
+            previousStart = row.firstTime
             durations += comma + String((row.lastTime &- row.firstTime) / 1000)
             packets += comma + String(row.packets)
             bytes += comma + String(row.bytes)

@@ -20,13 +20,14 @@ public enum StateChartSVG {
 
     static let width = 1000
     static let plotLeft = 64
-    static let plotRight = 820
-    static let plotTop = 16
-    static let plotBottom = 236
-    static let height = 272
+    static let plotRight = 770
+    static let plotTop = 24
+    static let plotBottom = 244
+    static let height = 280
 
-    /// Stacking order, bottom up, and colours: open states in the middle, closing above,
-    /// half-open in warm colours so a flood stands out.
+    /// Stacking order, bottom up, and colours: open states at the bottom, half-open in warm
+    /// colours so a flood stands out, closing states above. LISTEN is left out: it is the
+    /// server side of every connection still waiting for its SYN-ACK, and would draw a flood twice.
     static let layers: [(TCPState, String)] = [
         (.established, "#66bb6a"),
         (.synSent, "#ffa726"),
@@ -37,7 +38,6 @@ public enum StateChartSVG {
         (.closing, "#7e57c2"),
         (.lastAck, "#5c6bc0"),
         (.timeWait, "#90a4ae"),
-        (.listen, "#d7ccc8"),
     ]
 
     public static func marks(_ alerts: [SynFloodAlert]) -> [Mark] {
@@ -87,8 +87,10 @@ public enum StateChartSVG {
         for m in marks {
             let x0 = x(Swift.max(first.time, m.from)), x1 = Swift.max(x0 + 2, x(Swift.min(last.time, m.to)))
             s += "<g class=\"tw-alert\"><title>\(MarkupText.escape(m.label))</title>"
-            s += "<rect x=\"\(LadderSVG.num(x0))\" y=\"\(plotTop)\" width=\"\(LadderSVG.num(x1 - x0))\" height=\"\(plotBottom - plotTop)\" fill=\"#ffcdd2\" fill-opacity=\"0.45\"/>"
-            s += "<line x1=\"\(LadderSVG.num(x0))\" y1=\"\(plotTop)\" x2=\"\(LadderSVG.num(x0))\" y2=\"\(plotBottom)\" stroke=\"#c62828\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/></g>\n"
+            s += "<rect x=\"\(LadderSVG.num(x0))\" y=\"\(plotTop)\" width=\"\(LadderSVG.num(x1 - x0))\" height=\"\(plotBottom - plotTop)\" fill=\"#ffcdd2\" fill-opacity=\"0.3\"/>"
+            s += "<rect x=\"\(LadderSVG.num(x0))\" y=\"\(plotTop - 12)\" width=\"\(LadderSVG.num(x1 - x0))\" height=\"10\" fill=\"#e53935\" rx=\"2\"/>"
+            s += "</g>\n"
+            s += "<text x=\"\(LadderSVG.num(x0 + 4))\" y=\"\(plotTop + 12)\" class=\"tw-legend\" fill=\"#b71c1c\">\(MarkupText.escape(m.label))</text>\n"
         }
         // One closed polygon per layer: its top edge left to right, the layer below's top edge back.
         var below = [Int](repeating: 0, count: samples.count)
@@ -118,7 +120,7 @@ public enum StateChartSVG {
             s += "<line x1=\"\(xx)\" y1=\"\(plotBottom)\" x2=\"\(xx)\" y2=\"\(plotBottom + 4)\" stroke=\"#37474f\"/>\n"
             s += "<text x=\"\(xx)\" y=\"\(plotBottom + 16)\" class=\"tw-time\" text-anchor=\"middle\">+\(LadderText.compactSeconds(t)) s</text>\n"
         }
-        s += "<text x=\"\(plotLeft)\" y=\"\(height - 4)\" class=\"tw-caption\">endpoints per state, sampled every \(LadderText.compactSeconds(interval)) s of capture time; a pink span is an alert in force</text>\n"
+        s += "<text x=\"\(plotLeft)\" y=\"\(height - 4)\" class=\"tw-caption\">endpoints per state, sampled every \(LadderText.compactSeconds(interval)) s of capture time; LISTEN is not drawn; a red bar is an alert in force (from the start of its detection window)</text>\n"
         // Hover columns: each sample's counts.
         let step = Double(plotRight - plotLeft) / Double(Swift.max(1, samples.count - 1))
         s += "<g class=\"tw-hover\" fill=\"#000\" fill-opacity=\"0\">\n"
@@ -133,23 +135,25 @@ public enum StateChartSVG {
         s += "</g>\n"
         // Legend: colour, state, peak and final counts.
         var ly = plotTop + 4
-        s += "<text x=\"\(plotRight + 16)\" y=\"\(ly + 4)\" class=\"tw-legend\" font-weight=\"bold\">state   peak   at end</text>\n"
+        s += "<text x=\"\(plotRight + 16)\" y=\"\(ly + 4)\" class=\"tw-legend\" font-weight=\"bold\">state</text>\n"
+        s += "<text x=\"\(width - 66)\" y=\"\(ly + 4)\" class=\"tw-legend\" font-weight=\"bold\" text-anchor=\"end\">peak</text>\n"
+        s += "<text x=\"\(width - 6)\" y=\"\(ly + 4)\" class=\"tw-legend\" font-weight=\"bold\" text-anchor=\"end\">at end</text>\n"
         for (state, colour, peakCount, final) in legend.reversed() {
             ly += 18
             s += "<rect x=\"\(plotRight + 16)\" y=\"\(ly - 5)\" width=\"12\" height=\"12\" fill=\"\(colour)\"/>\n"
             s += "<text x=\"\(plotRight + 32)\" y=\"\(ly + 5)\" class=\"tw-legend\">\(state)</text>\n"
-            s += "<text x=\"\(width - 50)\" y=\"\(ly + 5)\" class=\"tw-legend\" text-anchor=\"end\">\(LadderText.grouped(peakCount))</text>\n"
-            s += "<text x=\"\(width - 4)\" y=\"\(ly + 5)\" class=\"tw-legend\" text-anchor=\"end\">\(LadderText.grouped(final))</text>\n"
+            s += "<text x=\"\(width - 66)\" y=\"\(ly + 5)\" class=\"tw-legend\" text-anchor=\"end\">\(LadderText.grouped(peakCount))</text>\n"
+            s += "<text x=\"\(width - 6)\" y=\"\(ly + 5)\" class=\"tw-legend\" text-anchor=\"end\">\(LadderText.grouped(final))</text>\n"
         }
         s += "</svg>\n"
         return s
     }
 
-    /// 1, 2 or 5 times a power of ten, at least `v`.
+    /// A round number at least `v` that four grid lines divide evenly.
     static func niceCeiling(_ v: Int) -> Int {
         var p = 1
         while true {
-            for m in [1, 2, 5] where m * p >= v { return m * p }
+            for m in [4, 8, 12, 16, 20, 24, 32, 40, 60, 80] where m * p >= v { return m * p }
             p *= 10
         }
     }

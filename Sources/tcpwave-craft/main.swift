@@ -3,6 +3,8 @@
 //   tcpwave-craft DIRECTORY [SCENARIO...]            the crafted fixtures (Fixtures/pcap/crafted)
 //   tcpwave-craft traffic FILE PACKETS [CONCURRENT]  interleaved synthetic connections (benchmark)
 //   tcpwave-craft flood FILE SYNS                    a SYN flood from distinct sources (benchmark)
+//   tcpwave-craft showcase FILE                      traffic, a SYN flood in the middle, more traffic
+//                                                    (the HTML report's pictures in docs/)
 //   tcpwave-craft malformed DIRECTORY                 damaged captures (Fixtures/malformed)
 #if canImport(Glibc)
 import Glibc
@@ -48,6 +50,20 @@ case "flood":
     traffic.synFlood(count: n)
     save(traffic.bytes, to: arguments[1])
     print("\(arguments[1]): \(traffic.packets) SYNs from distinct sources")
+case "showcase":
+    guard arguments.count >= 2 else { fail("usage: showcase FILE") }
+    var mix = SyntheticTraffic.Mix()
+    mix.concurrent = 200
+    mix.serverPool = 40
+    var traffic = SyntheticTraffic(seed: 7)
+    // Steady traffic to 40 servers; a SYN flood from distinct sources in the middle third.
+    for round in 0..<12 {
+        traffic.connections(packets: traffic.packets + 5_000, mix: mix)
+        if (4..<8).contains(round) { traffic.synFlood(count: 1_500, target: 1) }
+        traffic.pause(seconds: 0.5)
+    }
+    save(traffic.bytes, to: arguments[1])
+    print("\(arguments[1]): \(traffic.packets) packets, \(traffic.connections) connections and a 6,000-SYN flood")
 case "malformed":
     guard arguments.count >= 2 else { fail("usage: malformed DIRECTORY") }
     mkdir(arguments[1], 0o755)
