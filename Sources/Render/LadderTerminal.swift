@@ -35,29 +35,127 @@ public enum LadderTerminal {
         }
     }
 
-    /// The lane between the two timelines and the room left for steps and notes: the lane
-    /// takes what is left after 25 columns of notes (`teardown 2/4 (server ACK)`), from 24 to 56.
-    static func geometry(width: Int) -> (lane: Int, notes: Int) {
+    /// Column widths of one connection's ladder.
+    struct Geometry {
+        /// Wider than 11 only for a time more than 999 s from the first packet (or before it).
+        var time = LadderTerminal.timeWidth
+        var state = LadderTerminal.stateWidth
+        var lane = 24
+        var notes = 0
+        /// State labels in their short forms (`ESTAB`, `FIN_WT1`), when the full ones cost the
+        /// arrows' numbers their room.
+        var shortStates = false
+    }
+
+    /// Fits the columns to `width`: the lane between the timelines must hold the longest arrow
+    /// label whole (with a dash each side and the head), so the numbers are never cut; notes
+    /// give up their room first (they wrap under the arrow), then the state columns narrow to
+    /// the labels this connection uses and then to short state names. Whatever room is left
+    /// goes to the notes, the lane taking what is left after 25 columns of them, up to 56.
+    static func geometry(width: Int, flow: LadderFlow? = nil) -> Geometry {
         let width = Swift.max(minimumWidth, width)
-        let room = width - (timeWidth + 1 + stateWidth + 1 + 2 + 1 + stateWidth + 1)
-        let lane = Swift.min(56, Swift.max(24, room - 25))
-        return (lane, Swift.max(0, room - lane))
+        var g = Geometry()
+        var longestLabel = 0
+        var longestState = 0, longestShort = 0
+        if let flow {
+            let initial: Certainty = flow.startedMidstream ? .inferred : .observed
+            for state in [flow.initialClient, flow.initialServer] {
+                longestState = Swift.max(longestState, LadderText.stateLabel(state, certainty: initial).count)
+                longestShort = Swift.max(longestShort, shortLabel(state, certainty: initial).count)
+            }
+            for item in flow.allItems {
+                switch item {
+                case .arrow(let a):
+                    longestLabel = Swift.max(longestLabel, LadderText.label(a).count)
+                    g.time = Swift.max(g.time, LadderText.offset(a.time, from: flow.firstTime).count)
+                    for c in [a.event.client, a.event.server] where c.changed {
+                        longestState = Swift.max(longestState, LadderText.stateLabel(c, arrow: ">").count)
+                        longestShort = Swift.max(longestShort, shortLabel(c.after, certainty: c.certainty).count)
+                    }
+                case .band(let b):
+                    g.time = Swift.max(g.time, LadderText.offset(b.firstTime, from: flow.firstTime).count,
+                                       LadderText.offset(b.lastTime, from: flow.firstTime).count)
+                    for c in [b.client, b.server].compactMap({ $0 }) {
+                        longestState = Swift.max(longestState, LadderText.stateLabel(c, arrow: ">").count)
+                        longestShort = Swift.max(longestShort, shortLabel(c.after, certainty: c.certainty).count)
+                    }
+                }
+            }
+            longestState = Swift.max(longestState, "CLOSED*".count)
+            longestShort = Swift.max(longestShort, "CLOSED*".count)
+        }
+        func room() -> Int { width - (g.time + 1 + g.state + 1 + 2 + 1 + g.state + 1) }
+        // A label with a space each side, a dash each side and the head.
+        let wanted = Swift.min(56, Swift.max(24, longestLabel + 5))
+        g.lane = Swift.min(56, Swift.max(24, room() - 25))
+        if g.lane < wanted {
+            // Notes first (they go under the arrow), then the state columns.
+            if room() < wanted { g.state = Swift.min(g.state, Swift.max(6, longestState)) }
+            if room() < wanted {
+                g.shortStates = true
+                g.state = Swift.min(g.state, Swift.max(6, longestShort))
+            }
+            g.lane = Swift.max(24, Swift.min(room(), wanted))
+        }
+        g.notes = Swift.max(0, room() - g.lane)
+        return g
+    }
+
+    /// `ESTAB`, `SYN_RCVD`, `FIN_WT1`, `TIME_WT`: state names in at most 8 columns.
+    static func shortName(_ state: TCPState) -> String {
+        switch state {
+        case .closed: return "CLOSED"
+        case .listen: return "LISTEN"
+        case .synSent: return "SYN_SENT"
+        case .synReceived: return "SYN_RCVD"
+        case .established: return "ESTAB"
+        case .finWait1: return "FIN_WT1"
+        case .finWait2: return "FIN_WT2"
+        case .closeWait: return "CLOSE_WT"
+        case .closing: return "CLOSING"
+        case .lastAck: return "LAST_ACK"
+        case .timeWait: return "TIME_WT"
+        }
+    }
+
+    static func shortLabel(_ state: TCPState, certainty: Certainty) -> String {
+        shortName(state) + (certainty == .inferred ? "?" : "")
+    }
+
+    /// A state change as the column of width `g.state` shows it: whole when it fits, else the
+    /// state it ended in, else its short name.
+    static func stateText(_ c: StateChange, _ g: Geometry) -> String {
+        let full = LadderText.stateLabel(c, arrow: ">")
+        if full.count <= g.state && !g.shortStates { return full }
+        let after = LadderText.stateLabel(c.after, certainty: c.certainty)
+        if after.count <= g.state && !g.shortStates { return after }
+        return shortLabel(c.after, certainty: c.certainty)
+    }
+
+    static func stateText(_ state: TCPState, certainty: Certainty, _ g: Geometry) -> String {
+        let full = LadderText.stateLabel(state, certainty: certainty)
+        return full.count <= g.state && !g.shortStates ? full : shortLabel(state, certainty: certainty)
     }
 
     /// The ladder of one connection as lines no longer than `width` (when `width` is at least
     /// `minimumWidth`).
     public static func lines(_ flow: LadderFlow, width: Int, msl: Nanoseconds) -> [String] {
         let width = Swift.max(minimumWidth, width)
-        let (lane, notesRoom) = geometry(width: width)
+        let g = geometry(width: width, flow: flow)
+        let lane = g.lane, notesRoom = g.notes
+        func row(time: String, client: String, lane: String, server: String, notes: String, dotted: Bool = false) -> String {
+            LadderTerminal.row(time: time, client: client, lane: lane, server: server, notes: notes, dotted: dotted, g)
+        }
         var lines: [String] = []
         let client = LadderText.endpoint(flow.client), server = LadderText.endpoint(flow.server)
-        lines.append(clip("#\(flow.number) \(client) > \(server)", width))
-        lines.append(clip("   \(LadderText.verdict(flow)); \(flow.packets) packet\(flow.packets == 1 ? "" : "s"), \(LadderSVG.seconds(flow.lastTime &- flow.firstTime)) s", width))
+        // Wrapped, not cut: no number in them loses digits.
+        lines += LadderText.wrap("#\(flow.number) \(client) > \(server)", width: width - 3).enumerated().map { $0 == 0 ? $1 : "   " + $1 }
+        lines += LadderText.wrap("\(LadderText.verdict(flow)); \(flow.packets) packet\(flow.packets == 1 ? "" : "s"), \(LadderSVG.seconds(flow.lastTime &- flow.firstTime)) s", width: width - 3).map { "   " + $0 }
         lines.append(row(time: "time", client: "client", lane: String(repeating: " ", count: lane), server: "server", notes: ""))
         let initial: Certainty = flow.startedMidstream ? .inferred : .observed
-        lines.append(row(time: "", client: LadderText.stateLabel(flow.initialClient, certainty: initial),
+        lines.append(row(time: "", client: stateText(flow.initialClient, certainty: initial, g),
                          lane: String(repeating: " ", count: lane),
-                         server: LadderText.stateLabel(flow.initialServer, certainty: initial), notes: ""))
+                         server: stateText(flow.initialServer, certainty: initial, g), notes: ""))
         var lastClient = flow.initialClient, lastServer = flow.initialServer
         for item in flow.allItems {
             switch item {
@@ -67,9 +165,18 @@ public enum LadderTerminal {
                 if let step = LadderText.stepText(e) { words.append(step) }
                 if let notes = LadderText.notesText(e) { words.append((LadderText.kind(a) == .anomaly ? "! " : "") + notes) }
                 let note = words.joined(separator: "; ")
-                let arrow = arrowText(LadderText.label(a), lane: lane, rightward: a.sender == .client)
-                let c = e.client.changed ? LadderText.stateLabel(e.client, arrow: ">") : ""
-                let s = e.server.changed ? LadderText.stateLabel(e.server, arrow: ">") : ""
+                // A label too long for the lane goes whole on lines above its arrow.
+                var label = LadderText.label(a)
+                if label.count > lane - 3 {
+                    var parts = LadderText.wrap(label, width: lane - 2)
+                    label = parts.removeLast()
+                    for part in parts {
+                        lines.append(row(time: "", client: "", lane: center(part, lane), server: "", notes: ""))
+                    }
+                }
+                let arrow = arrowText(label, lane: lane, rightward: a.sender == .client)
+                let c = e.client.changed ? stateText(e.client, g) : ""
+                let s = e.server.changed ? stateText(e.server, g) : ""
                 let time = LadderText.offset(a.time, from: flow.firstTime)
                 if note.count <= notesRoom {
                     lines.append(row(time: time, client: c, lane: arrow, server: s, notes: note))
@@ -95,11 +202,11 @@ public enum LadderTerminal {
                 }
                 var c = "", s = ""
                 if let change = b.client, change.after != lastClient {
-                    c = LadderText.stateLabel(change, arrow: ">")
+                    c = stateText(change, g)
                     lastClient = change.after
                 }
                 if let change = b.server, change.after != lastServer {
-                    s = LadderText.stateLabel(change, arrow: ">")
+                    s = stateText(change, g)
                     lastServer = change.after
                 }
                 lines.append(row(time: LadderText.offset(b.lastTime, from: flow.firstTime), client: c,
@@ -141,11 +248,11 @@ public enum LadderTerminal {
     }
 
     static func row(time: String, client: String, lane: String, server: String, notes: String,
-                    dotted: Bool = false) -> String {
+                    dotted: Bool = false, _ g: Geometry) -> String {
         let bar = dotted ? ":" : "|"
-        var s = pad(time, timeWidth, right: true) + " " + pad(client, stateWidth, right: true) + " " + bar
+        var s = pad(time, g.time, right: true) + " " + pad(client, g.state, right: true) + " " + bar
         s += lane
-        s += bar + " " + pad(server, stateWidth, right: false)
+        s += bar + " " + pad(server, g.state, right: false)
         if !notes.isEmpty { s += " " + notes }
         return trimRight(s)
     }

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import PcapCraft
 import Testing
 
 /// `--diagram`, `--ladder`, `--flow`, `--explain`, `--lang` as a user runs them: golden SVG
@@ -156,23 +157,69 @@ struct DiagramTests {
         }
     }
 
-    @Test("the HTML page lists every connection in a sortable table linking to its diagram")
+    /// The JSON object the HTML report embeds for its table.
+    static func embeddedRows(_ html: String) throws -> [String: Any] {
+        let open = "<script type=\"application/json\" id=\"tw-data\">"
+        let start = try #require(html.range(of: open))
+        let end = try #require(html.range(of: "</script>", range: start.upperBound..<html.endIndex))
+        let object = try JSONSerialization.jsonObject(with: Data(html[start.upperBound..<end.lowerBound].utf8))
+        return try #require(object as? [String: Any])
+    }
+
+    @Test("the HTML page carries every connection in its table data, and the drawings of a bounded set")
     func htmlPage() throws {
-        let (result, html) = DiagramTests.draw("Fixtures/pcap/crafted/port-reuse.pcap", "html")
+        let fixture = "Fixtures/pcap/crafted/busy-server.pcap"
+        let (result, html) = DiagramTests.draw(fixture, "html")
         #expect(result.status == 0)
         let text = try #require(html)
-        let flows = Harness.tcpwave(["--summary", "-r", "Fixtures/pcap/crafted/port-reuse.pcap"]).stdout
-            .split(separator: "\n").count
-        #expect(flows >= 2)
-        for n in 1...flows {
-            #expect(text.contains("<a href=\"#flow-\(n)\">#\(n)</a>"))
-            #expect(text.contains("<section id=\"flow-\(n)\""))
+        let flows = Harness.tcpwave(["--summary", "-r", fixture]).stdout.split(separator: "\n").filter { $0.hasPrefix("#") }.count
+        #expect(flows == 120)
+        let data = try DiagramTests.embeddedRows(text)
+        #expect(data["count"] as? Int == flows)
+        for column in ["c", "s", "t", "d", "p", "b", "v", "a"] {
+            #expect((data[column] as? [Any])?.count == flows, "column \(column)")
         }
-        for column in ["start", "duration (s)", "bytes", "verdict"] {
+        // Numbers 1...N are implied; every drawn connection has its template.
+        #expect(data["n"] == nil)
+        let drawn = try #require(data["l"] as? [Int])
+        #expect(drawn == Array(1...flows))
+        for n in drawn { #expect(text.contains("<template id=\"flow-\(n)\">")) }
+        // The first page of rows is in the document for a browser without scripts.
+        for n in 1...100 { #expect(text.contains("<a href=\"#flow-\(n)\">#\(n)</a>")) }
+        for column in ["start", "duration (s)", "bytes", "verdict", "ladder"] {
             #expect(text.contains(">\(column)</th>"))
         }
-        #expect(text.contains("addEventListener('click'"))
-        #expect(!text.contains("src=") && !text.contains("<link"))
+        #expect(text.contains("Connections by state over time") && text.contains("class=\"tw-chart\""))
+        #expect(text.contains("class=\"tw-seq\"") && text.contains("data-mode=\"seq\""))
+        // Self-contained: nothing fetched from elsewhere; the only URLs are the SVG namespace.
+        #expect(!text.contains("src=") && !text.contains("<link") && !text.contains("@import") && !text.contains("url("))
+        #expect(text.components(separatedBy: "http").count - 1 == text.components(separatedBy: "http://www.w3.org/2000/svg").count - 1)
+    }
+
+    @Test("the page draws at most ladderLimit connections, anomalous ones first, and lists all of them")
+    func boundedDrawings() throws {
+        let path = DiagramTests.temporary("traffic.pcap")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var traffic = SyntheticTraffic()
+        var mix = SyntheticTraffic.Mix()
+        mix.concurrent = 300
+        traffic.connections(packets: 20_000, mix: mix)
+        try Data(traffic.bytes).write(to: URL(fileURLWithPath: path))
+        let (result, html) = DiagramTests.draw(path, "html")
+        #expect(result.status == 0)
+        let text = try #require(html)
+        let data = try DiagramTests.embeddedRows(text)
+        let count = try #require(data["count"] as? Int)
+        let summary = Harness.tcpwave(["--summary", "-r", path]).stdout.split(separator: "\n").filter { $0.hasPrefix("#") }.count
+        #expect(count == summary && count > 1000)
+        let drawn = try #require(data["l"] as? [Int])
+        #expect(drawn.count == 200)
+        #expect(text.components(separatedBy: "<template id=").count - 1 == 200)
+        // Every reset connection among those recorded (the first 1,000) is drawn.
+        let anomalies = try #require(data["a"] as? [Int])
+        let verdicts = try #require(data["vv"] as? [String]), verdict = try #require(data["v"] as? [Int])
+        let interesting = (0..<1000).filter { anomalies[$0] > 0 || verdicts[verdict[$0]].contains("reset") }.map { $0 + 1 }
+        #expect(Set(interesting.prefix(200)).isSubset(of: Set(drawn)))
     }
 
     @Test("--flow draws one connection; an unknown one is an error that leaves no file")
@@ -197,9 +244,29 @@ struct DiagramTests {
             for fixture in ["Fixtures/pcap/crafted/troubles.pcap", "Fixtures/pcap/real/loss-reorder.pcap", "Fixtures/pcap/real/ipv6-normal.pcap"] {
                 let result = DiagramTests.run(["-r", fixture, "--ladder"], environment: ["COLUMNS": "\(columns)"])
                 #expect(result.status == 0)
-                let long: [String] = result.stdout.split(separator: "\n").map(String.init).filter { $0.count > columns }
+                let lines = result.stdout.split(separator: "\n").map(String.init)
+                let long = lines.filter { $0.count > columns }
                 #expect(long.isEmpty, "\(fixture) at \(columns): \(long.first ?? "")")
+                let cut = lines.filter { $0.contains("~") }
+                #expect(cut.isEmpty, "\(fixture) at \(columns): \(cut.first ?? "")")
             }
+        }
+    }
+
+    @Test("the ladder at 80 columns cuts no number on the real-world corpus",
+          .enabled(if: FileManager.default.fileExists(atPath: Harness.corpus.appendingPathComponent("wild/captures").path),
+                   "../shared/corpus/wild is missing; skipped"))
+    func ladderWidthWild() throws {
+        let root = Harness.corpus.appendingPathComponent("wild/captures")
+        let files = try #require(FileManager.default.enumerator(atPath: root.path)).compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".pcap") || $0.hasSuffix(".pcapng") || $0.hasSuffix(".cap") }.sorted()
+        #expect(files.count > 100)
+        for file in files {
+            let result = DiagramTests.run(["-r", root.appendingPathComponent(file).path, "--ladder"], environment: ["COLUMNS": "80"])
+            let lines = result.stdout.split(separator: "\n")
+            #expect(lines.allSatisfy { $0.count <= 80 }, "\(file)")
+            let cut = lines.first { $0.contains("~") }
+            #expect(cut == nil, "\(file): \(cut ?? "")")
         }
     }
 
@@ -274,28 +341,42 @@ struct DiagramTests {
         #expect(bytes.count > 10_000, "chromium wrote no screenshot: \(result.stderr.suffix(500))")
         #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]), "not a PNG")
 
-        // The table sorts in the browser: two clicks on "duration" order the rows longest first.
+        // In the browser: two clicks on "duration" sort all rows longest first; a search for a
+        // port finds its connections; opening one clones its drawings; no script error.
         let many = DiagramTests.temporary("busy.html")
         defer { try? FileManager.default.removeItem(atPath: many) }
         #expect(DiagramTests.run(["-r", "Fixtures/pcap/crafted/busy-server.pcap", "--diagram", many]).status == 0)
         let page = try String(contentsOfFile: many, encoding: .utf8)
-        let clicking = page.replacingOccurrences(of: "</body>", with:
-            "<script>var th = document.querySelectorAll('th'); th[4].click(); th[4].click();</script></body>")
-        try clicking.write(toFile: many, atomically: true, encoding: .utf8)
-        var dump = ["--headless", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile)", "--dump-dom",
-                    URL(fileURLWithPath: many).absoluteString]
-        if getuid() == 0 { dump.insert("--no-sandbox", at: 0) }
-        let dom = (Harness.which("timeout").map { Harness.run($0, ["120", chromium] + dump) } ?? Harness.run(chromium, dump)).stdout
-        guard let body = dom.range(of: "<tbody>"), let end = dom.range(of: "</tbody>") else {
+        func dom(_ script: String) throws -> (dom: String, log: String) {
+            let path = DiagramTests.temporary("driven.html")
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try page.replacingOccurrences(of: "</body>", with: "<script>\(script)</script></body>")
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            var dump = ["--headless", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile)",
+                        "--enable-logging=stderr", "--v=0", "--dump-dom", URL(fileURLWithPath: path).absoluteString]
+            if getuid() == 0 { dump.insert("--no-sandbox", at: 0) }
+            let r = Harness.which("timeout").map { Harness.run($0, ["120", chromium] + dump) } ?? Harness.run(chromium, dump)
+            return (r.stdout, r.stderr)
+        }
+        let sorted = try dom("var th = document.querySelectorAll('th'); th[4].click(); th[4].click();")
+        #expect(!sorted.log.contains("Uncaught"), "script error: \(sorted.log.components(separatedBy: "\n").first { $0.contains("Uncaught") } ?? "")")
+        guard let body = sorted.dom.range(of: "<tbody>"), let end = sorted.dom.range(of: "</tbody>") else {
             Issue.record("no table in the rendered page")
             return
         }
-        let durations: [Int] = dom[body.upperBound..<end.lowerBound].components(separatedBy: "<tr>").dropFirst().compactMap { row in
-            let values = row.components(separatedBy: "data-v=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
-            return values.count > 4 ? Int(values[values.startIndex + 4]) : nil
+        let durations: [Double] = sorted.dom[body.upperBound..<end.lowerBound].components(separatedBy: "<tr ").dropFirst().compactMap { row in
+            let cells = row.components(separatedBy: "<td")
+            guard cells.count > 5, let close = cells[5].firstIndex(of: ">") else { return nil }
+            return Double(cells[5][cells[5].index(after: close)...].prefix { $0 != "<" })
         }
-        #expect(durations.count > 100)
+        #expect(durations.count == 100)
         #expect(durations == durations.sorted(by: >), "rows not sorted by duration")
-        #expect(dom.contains("aria-sort=\"descending\""))
+        #expect(sorted.dom.contains("aria-sort=\"descending\""))
+        let searched = try dom("document.getElementById('tw-search').value = ':33007'; tcpwave.refresh(false); location.hash = '#flow-8'; tcpwave.open(8, false);")
+        #expect(searched.dom.contains("1\u{2013}1 of 1 (of 120)"))
+        #expect(searched.dom.contains("<td>192.0.2.107:33007</td>"))
+        #expect(searched.dom.contains("Connection #8: 192.0.2.107:33007"))
+        #expect(searched.dom.contains("class=\"tw-pane tw-pane-seq\""))
+        #expect(!searched.log.contains("Uncaught"))
     }
 }

@@ -21,7 +21,7 @@ struct LadderTests {
         var number = 0
         var time: Nanoseconds = 1_764_320_400_000_000_000
 
-        init(recorder: LadderRecorder = LadderRecorder()) { self.recorder = recorder }
+        init(recorder: LadderRecorder = LadderRecorder(collectsReport: true)) { self.recorder = recorder }
 
         mutating func send(from a: Endpoint, to b: Endpoint, seq: UInt32, ack: UInt32, _ flags: TCPFlags, length: Int = 0) {
             number += 1
@@ -102,7 +102,7 @@ struct LadderTests {
         #expect(flow.allItems.count <= LadderRecorder.defaultArrowBudget + 2 * 8)
         #expect(LadderTests.packetCount(flow) == flow.packets)
         #expect(LadderTests.xmlIsWellFormed(LadderSVG.document(f.recorder.flows, msl: 1)))
-        #expect(LadderTests.xmlIsWellFormed(LadderHTML.document(f.recorder.flows, msl: 1, source: "<hostile & \"odd\">")))
+        #expect(LadderTests.xmlIsWellFormed(LadderHTML.document(f.recorder, msl: 1, source: "<hostile & \"odd\">")))
     }
 
     @Test("one-packet, midstream and empty recordings draw without trapping")
@@ -120,7 +120,7 @@ struct LadderTests {
             let flows = feed.recorder.flows
             #expect(flows.count == 1)
             #expect(LadderTests.xmlIsWellFormed(LadderSVG.document(flows, msl: 60_000_000_000)))
-            #expect(LadderTests.xmlIsWellFormed(LadderHTML.document(flows, msl: 60_000_000_000, source: "x")))
+            #expect(LadderTests.xmlIsWellFormed(LadderHTML.document(feed.recorder, msl: 60_000_000_000, source: "x")))
             for width in [0, 70, 100, 500] {
                 let lines = LadderTerminal.lines(flows[0], width: width, msl: 60_000_000_000)
                 #expect(lines.allSatisfy { $0.count <= Swift.max(width, LadderTerminal.minimumWidth) })
@@ -129,7 +129,7 @@ struct LadderTests {
         #expect(mid.recorder.flows.first?.startedMidstream == true)
         #expect(LadderText.verdict(mid.recorder.flows[0]) == "still open")
         #expect(LadderTests.xmlIsWellFormed(LadderSVG.document([], msl: 1)))
-        #expect(LadderTests.xmlIsWellFormed(LadderHTML.document([], msl: 1, source: "")))
+        #expect(LadderTests.xmlIsWellFormed(LadderHTML.document(LadderRecorder(collectsReport: true), msl: 1, source: "")))
     }
 
     @Test("--flow records one connection; the flow limit counts the rest")
