@@ -151,8 +151,12 @@ extension LadderHTML {
         if (scroll) { panel.scrollIntoView(); }
       }
       function fromHash(scroll) {
-        var m = /^#flow-(\\d+)$/.exec(location.hash);
-        if (m) { open(Number(m[1]), scroll); }
+        // #flow-12 opens connection 12; #flow-12/seq or #flow-12/both also picks the view.
+        var m = /^#flow-(\\d+)(?:\\/(ladder|seq|both))?$/.exec(location.hash);
+        if (m) {
+          if (m[2]) { mode = m[2]; }
+          open(Number(m[1]), scroll);
+        }
       }
 
       body.addEventListener('click', function (event) {

@@ -168,7 +168,7 @@ public enum LadderHTML {
     .tw-pane svg{width:100%;height:auto;display:block}
     .tw-mode-ladder .tw-pane,.tw-mode-seq .tw-pane{max-width:1200px}
     .tw-run-band{cursor:pointer}
-    .tw-band-anomaly{fill:#ffebee;stroke:#c62828}
+    .tw-band.tw-band-anomaly{fill:#ffebee;stroke:#c62828}
     .tw-missing{background:#fff;border:1px solid #cfd8dc;padding:12px;font-size:13px}
     .tw-missing code{background:#eceff1;padding:2px 4px}
     .tw-legend-box svg{background:#fff;border:1px solid #cfd8dc;max-width:100%;height:auto}

@@ -21,7 +21,7 @@ extension LadderSVG {
             let strip = stripElement(y0: piece.y0, y1: last ? l.height : piece.y1, content: content)
             if let run = piece.run {
                 s += "<div class=\"tw-run\">\n"
-                s += runBand(run.text, title: run.title, notes: run.notes)
+                s += runBand(run.text, title: run.title, from: run.from, to: run.to)
                 s += "<div class=\"tw-run-rows\" hidden=\"hidden\">\n\(strip)</div>\n</div>\n"
             } else {
                 s += strip
@@ -37,7 +37,7 @@ extension LadderSVG {
 
     /// The collapsed run: a band between the timelines, its count and time span; a click
     /// (the page's script) shows the rows it stands for.
-    static func runBand(_ words: String, title: String, notes: String) -> String {
+    static func runBand(_ words: String, title: String, from: String, to: String) -> String {
         let h = 40
         let mid = (clientX + serverX) / 2
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tw-run-band\" width=\"\(width)\" height=\"\(h)\" viewBox=\"0 0 \(width) \(h)\" font-family=\"\(fontFamily)\">\n"
@@ -45,6 +45,8 @@ extension LadderSVG {
         s += axes(from: 0, to: h)
         s += "<rect class=\"tw-band tw-band-anomaly\" x=\"\(clientX + 14)\" y=\"5\" width=\"\(serverX - clientX - 28)\" height=\"30\" rx=\"6\"/>\n"
         s += text(mid, 25, "\u{25B8} " + words, cls: "tw-band-text tw-f-anomaly", anchor: "middle")
+        s += text(10, 18, from, cls: "tw-time")
+        s += text(10, 32, to, cls: "tw-time")
         s += "</svg>\n"
         return s
     }

@@ -120,7 +120,7 @@ public enum LadderSVG {
             var y1: Int
             var body: String
             /// A run of arrows with the same anomaly: the band's words and its hover title.
-            var run: (text: String, title: String, notes: String)?
+            var run: (text: String, title: String, from: String, to: String)?
         }
         var header = ""
         var axisTop = 0
@@ -221,11 +221,12 @@ public enum LadderSVG {
             if runIndex < runs.count && index == runs[runIndex].upperBound - 1 {
                 let range = runs[runIndex]
                 guard case .arrow(let first) = items[range.lowerBound], case .arrow(let last) = items[range.upperBound - 1] else { continue }
-                let notes = LadderText.notesText(first.event) ?? "anomaly"
+                // The notes' names without their counters (`duplicate ack`, not `duplicate ack #3`).
+                let notes = first.event.notes.nameList.map { String($0.map { $0 == "_" ? " " : $0 }) }.joined(separator: ", ")
                 let from = LadderText.offset(first.time, from: flow.firstTime), to = LadderText.offset(last.time, from: flow.firstTime)
-                let text = "\(range.count) \(notes) packets, \(from) \u{2026} \(to)"
-                let title = "packets \(first.packetNumber)-\(last.packetNumber): \(range.count) in a row noted \(notes); click to show them"
-                l.pieces.append(Layout.Piece(y0: pieceStart, y1: y, body: body, run: (text, title, notes)))
+                let text = "\(range.count) \(notes) packets"
+                let title = "packets \(first.packetNumber)-\(last.packetNumber), \(from) s to \(to) s: \(range.count) in a row noted \(notes); click to show or hide them"
+                l.pieces.append(Layout.Piece(y0: pieceStart, y1: y, body: body, run: (text, title, from, to)))
                 body = ""
                 pieceStart = y
                 runIndex += 1

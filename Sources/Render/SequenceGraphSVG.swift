@@ -4,7 +4,7 @@ import Wire
 /// The time-sequence graph of one connection, in the style of Stevens' figures and tcptrace:
 /// for each direction that carried data, the sender's segments as vertical bars (sequence
 /// number against capture time), the receiver's ACK line and receive-window edge as steps,
-/// retransmissions in red, out-of-order segments in orange, SACK blocks in purple, zero
+/// retransmissions in red, out-of-order segments in blue, SACK blocks in purple, zero
 /// windows as red diamonds on the ACK line, SYN/FIN/RST labelled. Inline SVG, one path per
 /// kind of mark so that thousands of segments stay a light drawing.
 public enum SequenceGraphSVG {
@@ -157,7 +157,7 @@ public enum SequenceGraphSVG {
     static let styleSheet = """
     .tw-seq-data{stroke:#263238;stroke-width:1.4;fill:none}
     .tw-seq-resent{stroke:#d32f2f;stroke-width:2;fill:none}
-    .tw-seq-ooo{stroke:#f57c00;stroke-width:1.6;fill:none}
+    .tw-seq-ooo{stroke:#1e88e5;stroke-width:1.6;fill:none}
     .tw-seq-ack{stroke:#2e7d32;stroke-width:1.3;fill:none}
     .tw-seq-window{stroke:#c0a000;stroke-width:1.2;fill:none}
     .tw-seq-sack{stroke:#8e24aa;stroke-width:3;stroke-opacity:0.7;fill:none}

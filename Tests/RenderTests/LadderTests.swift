@@ -132,6 +132,29 @@ struct LadderTests {
         #expect(LadderTests.xmlIsWellFormed(LadderHTML.document(LadderRecorder(collectsReport: true), msl: 1, source: "")))
     }
 
+    @Test("in the HTML ladder a run of the same anomaly is one band over its hidden rows; the SVG file keeps every arrow")
+    func anomalyRuns() throws {
+        var f = Feed()
+        LadderTests.handshake(&f)
+        f.send(from: LadderTests.client, to: LadderTests.server, seq: 101, ack: 501, [.psh, .ack], length: 10)
+        f.send(from: LadderTests.server, to: LadderTests.client, seq: 501, ack: 111, .ack)
+        for _ in 0..<12 { f.send(from: LadderTests.server, to: LadderTests.client, seq: 501, ack: 111, .ack) }
+        f.send(from: LadderTests.client, to: LadderTests.server, seq: 111, ack: 501, [.fin, .ack])
+        f.finish()
+        let flow = try #require(f.recorder.flows.first)
+        let html = LadderSVG.htmlElement(flow, msl: 60_000_000_000)
+        #expect(html.components(separatedBy: "<div class=\"tw-run\">").count - 1 == 1)
+        #expect(html.contains(">\u{25B8} 12 duplicate ack packets</text>"))
+        #expect(html.contains("<div class=\"tw-run-rows\" hidden=\"hidden\">"))
+        // The hidden rows hold the 12 arrows; the strips hold all 18 packets.
+        let rows = try #require(html.components(separatedBy: "<div class=\"tw-run-rows\" hidden=\"hidden\">").last?.components(separatedBy: "</div>").first)
+        #expect(rows.components(separatedBy: "<g class=\"tw-packet\">").count - 1 == 12)
+        #expect(html.components(separatedBy: "<g class=\"tw-packet\">").count - 1 == 18)
+        #expect(LadderTests.xmlIsWellFormed("<div>" + html + "</div>"))
+        let svg = LadderSVG.document([flow], msl: 60_000_000_000)
+        #expect(!svg.contains("tw-run") && svg.components(separatedBy: "<g class=\"tw-packet\">").count - 1 == 18)
+    }
+
     @Test("--flow records one connection; the flow limit counts the rest")
     func selection() {
         var f = Feed(recorder: LadderRecorder(selected: 2))
