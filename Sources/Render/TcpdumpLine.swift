@@ -9,20 +9,28 @@ import Wire
 /// (and the `-v` RST payload that follows it). Keeps tcpdump's relative-sequence bases.
 public struct TcpdumpPrinter {
     public let style: TcpdumpStyle
-    public let linkType: LinkType
+    public private(set) var linkType: LinkType
     private var clock: TimestampFormatter
     private var bases = SequenceBases()
     /// The last `writeTCP` stopped where tcpdump's printer reads past the captured bytes and
     /// longjmps out: tcpdump then dumps (`-x`, `-X`, `-A`) from the frame's first byte.
     public private(set) var readPastCapture = false
     /// Walks a tunnelled frame's outer headers again for their text.
-    private let decoder: FrameDecoder?
+    private var decoder: FrameDecoder?
 
     public init(style: TcpdumpStyle, linkType: LinkType) {
         self.style = style
         self.linkType = linkType
         self.decoder = try? FrameDecoder(linkType: linkType)
         self.clock = TimestampFormatter(style: style.timestamps, nanoseconds: style.nanoseconds)
+    }
+
+    /// The next packets come from a capture of another link type (several files read as one
+    /// stream); sequence bases and the clock carry on, as in tcpdump.
+    public mutating func switchLinkType(_ type: LinkType) {
+        guard type != linkType else { return }
+        linkType = type
+        decoder = try? FrameDecoder(linkType: type)
     }
 
     /// `-#` number and the timestamp, each with tcpdump's trailing spaces.

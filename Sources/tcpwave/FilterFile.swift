@@ -14,8 +14,13 @@ enum FilterFile {
     /// The expression in `path`, its words joined by single spaces (so a message quoting it
     /// stays on one line); nil when the file holds no expression (every packet passes).
     static func expression(at path: String) throws(ReadError) -> String? {
+        expression(in: try text(at: path, option: "-F"))
+    }
+
+    /// A small text file given to `option`, or an error naming both.
+    static func text(at path: String, option: String) throws(ReadError) -> String {
         let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw ReadError(description: "-F \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw ReadError(description: "\(option) \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65_536)
@@ -23,17 +28,17 @@ enum FilterFile {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw ReadError(description: "-F \(path): \(String(cString: strerror(errno)))")
+                throw ReadError(description: "\(option) \(path): \(String(cString: strerror(errno)))")
             }
             if n == 0 { break }
             bytes += chunk[0..<n]
             // A filter is a line or two; a file this large is not one (or is a device).
-            if bytes.count > 1 << 20 { throw ReadError(description: "-F \(path): over 1 MiB, not a filter expression") }
+            if bytes.count > 1 << 20 { throw ReadError(description: "\(option) \(path): too large (over 1 MiB) to be what \(option) reads") }
         }
         guard let text = String(validating: bytes, as: UTF8.self), !bytes.contains(0) else {
-            throw ReadError(description: "-F \(path): not a text file (a filter expression is text, as for tcpdump)")
+            throw ReadError(description: "\(option) \(path): not a text file")
         }
-        return expression(in: text)
+        return text
     }
 
     static func expression(in text: String) -> String? {

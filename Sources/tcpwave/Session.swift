@@ -12,7 +12,7 @@ import Wire
 /// connections as they end. Owns the output buffer.
 struct Session: ~Copyable {
     let settings: RunSettings
-    let sourceName: String
+    var sourceName: String
     var counts = PacketCounts()
     var printer: TcpdumpPrinter
     private var tracker: FlowTracker
@@ -56,6 +56,13 @@ struct Session: ~Copyable {
         self.printing = settings.output != .summary && !settings.noteNames && settings.format == .text && settings.diagram?.ladder != true
         self.jsonPackets = settings.format == .json && settings.output != .summary
         if settings.format == .connLog(.tsv) { ConnLog.writeHeader(opened: time(nil), into: &out) }
+    }
+
+    /// The packets that follow come from another file of a list read as one stream (MultiFileRun):
+    /// connections, counts and packet numbers carry on.
+    mutating func beginFile(sourceName: String, linkType: LinkType) {
+        self.sourceName = sourceName
+        printer.switchLinkType(linkType)
     }
 
     /// Whether some output reads a packet beyond what a `DecodedBatch` carries. When not, a file

@@ -39,7 +39,7 @@ extension TCPWave {
         var d = DiagramSettings()
         d.ladder = ladder
         d.flow = flow
-        d.sourceName = file.map { $0 == "-" ? "<stdin>" : $0 } ?? interface ?? ""
+        d.sourceName = file.isEmpty ? (more.captureList ?? interface ?? "") : file.map { $0 == "-" ? "<stdin>" : $0 }.joined(separator: ", ")
         if ladder { d.ladderWidth = DiagramSettings.terminalWidth() }
         if let diagram, let kind = DiagramSettings.kind(of: diagram) {
             if let error = DiagramSettings.checkWritable(diagram) {

@@ -32,8 +32,8 @@ struct TCPWave: ParsableCommand {
     /// What `--version` prints, as tcpdump prints its own and libpcap's.
     static var versionText: String { "tcpwave version \(version)\n\(CaptureSource.libraryVersion)" }
 
-    @Option(name: .customShort("r"), parsing: .unconditional, help: ArgumentHelp("Read packets from a capture file ('-' for standard input).", valueName: "file"), completion: .file())
-    var file: String?
+    @Option(name: .customShort("r"), parsing: .unconditionalSingleValue, help: ArgumentHelp("Read packets from a capture file ('-' for standard input); given more than once, the files are read in order as one stream (see -V).", valueName: "file"), completion: .file())
+    var file: [String] = []
 
     @Option(name: .customShort("i"), parsing: .unconditional, help: ArgumentHelp("Capture live from an interface (lo, any, eth0...); needs root or CAP_NET_RAW+CAP_NET_ADMIN.", valueName: "interface"), completion: .shellCommand("ls /sys/class/net 2>/dev/null; echo any"))
     var interface: String?
@@ -197,10 +197,11 @@ struct TCPWave: ParsableCommand {
         if more.filterFile != nil && !filter.isEmpty {
             throw ValidationError("-F \(more.filterFile!) and an expression on the command line ('\(filter.joined(separator: " "))') are alternatives; put the whole expression in the file")
         }
-        if file == nil && interface == nil {
+        if file.isEmpty && more.captureList == nil && interface == nil {
             throw ValidationError("give a capture to read with -r FILE (-r - for standard input) or an interface with -i")
         }
-        if file != nil && interface != nil { throw ValidationError("-r and -i are alternatives; choose one") }
+        if !file.isEmpty && interface != nil { throw ValidationError("-r and -i are alternatives; choose one") }
+        try more.validateInputs(file, live: interface != nil)
         if let duration, !(duration > 0 && duration <= 365.0 * 86_400) { throw ValidationError("--duration \(duration): must be more than 0 and at most a year of seconds") }
         if duration != nil && interface == nil { throw ValidationError("--duration applies to live capture (-i)") }
         if immediateMode && interface == nil { throw ValidationError("--immediate-mode applies to live capture (-i)") }
@@ -273,8 +274,16 @@ struct TCPWave: ParsableCommand {
             status = LiveRun(interface: interface, settings: settings, options: live, writePath: writeFile,
                              user: user ?? (geteuid() == 0 ? "nobody" : nil), duration: duration,
                              lineBuffered: lines, packetBuffered: packetBuffered).run()
+        } else if more.readsSeveral(file) {
+            let paths: [String]
+            do { paths = try more.capturePaths(file) } catch {
+                diagnose(error.description)
+                throw ExitCode(1)
+            }
+            status = MultiFileRun(paths: paths, settings: settings, merge: more.merge, writePath: writeFile,
+                                  lineBuffered: lines, packetBuffered: packetBuffered).run()
         } else {
-            status = OfflineRun(path: file!, settings: settings, writePath: writeFile, lineBuffered: lines,
+            status = OfflineRun(path: file[0], settings: settings, writePath: writeFile, lineBuffered: lines,
                                 packetBuffered: packetBuffered).run()
         }
         if status != 0 { throw ExitCode(status) }

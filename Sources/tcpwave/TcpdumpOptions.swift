@@ -22,6 +22,30 @@ struct TcpdumpOptions: ParsableArguments {
         return commandLine.isEmpty ? nil : commandLine.joined(separator: " ")
     }
 
+    @Option(name: .customShort("V"), parsing: .unconditional, help: ArgumentHelp("Read the captures this file lists, one a line ('-' for standard input), as one stream: connections, packet numbers and -c carry on from one file into the next. A file that cannot be read is reported and skipped.", valueName: "file"), completion: .file())
+    var captureList: String?
+
+    @Flag(name: .customLong("merge"), help: "With several captures (-r more than once, or -V): order their packets by time across the files, as mergecap does, instead of reading one file after the other.")
+    var merge = false
+
+    /// The captures to read: `-V`'s list, or the `-r` files.
+    func capturePaths(_ files: [String]) throws(FilterFile.ReadError) -> [String] {
+        guard let captureList else { return files }
+        let paths = try MultiFileRun.readList(captureList)
+        if paths.isEmpty { throw FilterFile.ReadError(description: "-V \(captureList): lists no capture files") }
+        return paths
+    }
+
+    /// Whether the captures are read by MultiFileRun rather than OfflineRun.
+    func readsSeveral(_ files: [String]) -> Bool { captureList != nil || files.count > 1 }
+
+    func validateInputs(_ files: [String], live: Bool) throws {
+        if captureList != nil && !files.isEmpty { throw ValidationError("-V and -r are alternatives: list every capture in the -V file, or give -r once for each") }
+        if captureList != nil && live { throw ValidationError("-V and -i are alternatives; choose one") }
+        if merge && !readsSeveral(files) { throw ValidationError("--merge orders the packets of several captures: give -r more than once, or -V FILE") }
+        if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-r -) can be read only once") }
+    }
+
     /// `-x`, `-X`, `-A` as one dump (tcpdump's precedence: -X, then -x, then -A).
     var payloadDump: PayloadDump? { PayloadDump(x: hex, X: hexAndASCII, A: ascii) }
 

@@ -20,7 +20,7 @@ function __tcpwave_parse_tokens -S
     set -l unparsed_tokens (__tcpwave_tokens -pc)
     switch $unparsed_tokens[1]
     case 'tcpwave'
-        __tcpwave_parse_subcommand -r 1 'r=' 'i=' 'D' 's=' 'p' 'B=' 'w=' 'Z=' 'l' 'U/packet-buffered' 'immediate-mode' 'duration=' 'n' 'S' 't' 'nano' 'v' 'q' 'c=' '#' 'no-annotate' 'timeline' 'summary' 'msl=' 'idle-timeout=' 'max-flows=' 'syn-flood-threshold=' 'syn-flood-window=' 'single-thread' 'note-names' 'json' 'conn-log=' 'ignore-checksums' 'likely-server-ports=' 'diagram=' 'ladder' 'flow=' 'explain' 'lang=' 'x' 'X' 'A' 'F=' 'version' 'h/help'
+        __tcpwave_parse_subcommand -r 1 'r=+' 'i=' 'D' 's=' 'p' 'B=' 'w=' 'Z=' 'l' 'U/packet-buffered' 'immediate-mode' 'duration=' 'n' 'S' 't' 'nano' 'v' 'q' 'c=' '#' 'no-annotate' 'timeline' 'summary' 'msl=' 'idle-timeout=' 'max-flows=' 'syn-flood-threshold=' 'syn-flood-window=' 'single-thread' 'note-names' 'json' 'conn-log=' 'ignore-checksums' 'likely-server-ports=' 'diagram=' 'ladder' 'flow=' 'explain' 'lang=' 'x' 'X' 'A' 'F=' 'V=' 'merge' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __tcpwave_parse_subcommand -r 1 'version'
@@ -77,7 +77,7 @@ function __tcpwave_custom_completion
 end
 
 complete -c 'tcpwave' -f
-complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" r' -s 'r' -d 'Read packets from a capture file (\'-\' for standard input).' -rF
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave"' -s 'r' -d 'Read packets from a capture file (\'-\' for standard input); given more than once, the files are read in order as one stream (see -V).' -rF
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" i' -s 'i' -d 'Capture live from an interface (lo, any, eth0...); needs root or CAP_NET_RAW+CAP_NET_ADMIN.' -rfka '(ls /sys/class/net 2>/dev/null; echo any)'
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" D' -s 'D' -d 'List the interfaces tcpwave can capture on, and exit.'
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" s' -s 's' -d 'Snapshot length for live capture, in bytes (0: 262144, as tcpdump takes it).' -rfka ''
@@ -120,6 +120,8 @@ complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_option
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave"' -s 'X' -d 'As -x, with the bytes as ASCII beside the hex (-XX: from the link-layer header).'
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave"' -s 'A' -d 'After each packet\'s line, its bytes as ASCII text from the network header on (-AA: from the link-layer header).'
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" F' -s 'F' -d 'Read the filter expression from this file (\'#\' starts a comment); no expression may follow the options then.' -rF
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" V' -s 'V' -d 'Read the captures this file lists, one a line (\'-\' for standard input), as one stream: connections, packet numbers and -c carry on from one file into the next. A file that cannot be read is reported and skipped.' -rF
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" merge' -l 'merge' -d 'With several captures (-r more than once, or -V): order their packets by time across the files, as mergecap does, instead of reading one file after the other.'
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" version' -l 'version' -d 'Show the version.'
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_positional "tcpwave" -eq 1' -fa 'help' -d 'Show subcommand help information.'
