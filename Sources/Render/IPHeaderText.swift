@@ -5,11 +5,12 @@ import Wire
 enum IPHeaderText {
     /// Writes everything up to where tcp_print starts. Returns whether tcp_print should print
     /// addresses with the ports (the IP header's own protocol field says TCP).
+    /// `protocolName` is false with `-e`: the link header has named the EtherType already.
     static func write(_ network: NetworkHeader, _ p: UnsafeRawBufferPointer, bytesMissing: Int, verbosity: Int,
-                      into out: inout OutputBuffer) -> Bool {
+                      protocolName: Bool = true, into out: inout OutputBuffer) -> Bool {
         switch network {
         case .ipv4(let h):
-            out.append("IP ")
+            if protocolName { out.append("IP ") }
             if bytesMissing > 0 {
                 out.append("truncated-ip - ")
                 out.append(decimal: UInt64(bytesMissing))
@@ -18,7 +19,7 @@ enum IPHeaderText {
             if verbosity > 0 { writeIPv4Verbose(h, p, &out) }
             return h.proto == 6
         case .ipv6(let h):
-            out.append("IP6 ")
+            if protocolName { out.append("IP6 ") }
             if h.payloadLength != 0 && bytesMissing > 0 {
                 out.append("truncated-ip6 - ")
                 out.append(decimal: UInt64(bytesMissing))

@@ -44,48 +44,23 @@ public struct TcpdumpPrinter {
         clock.skip(seconds: seconds, fraction: fraction)
     }
 
-    /// Link-layer text tcpdump prints even without `-e` (cooked v2's interface and direction,
-    /// a VLAN tag inside a cooked header).
-    func writeLinkText(_ p: UnsafeRawBufferPointer, _ network: NetworkHeader, _ out: inout OutputBuffer) {
-        switch linkType {
-        case .linuxSLL2:
-            guard p.has(0, 20) else { return }
-            var name = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
-            var text = "?"
-            if if_indextoname(UInt32(p.be32(4)), &name) != nil {
-                text = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            }
-            out.append(string: text)
-            // printf's "%-5s": names longer than five characters are printed whole.
-            for _ in Swift.min(5, text.utf8.count)..<5 { out.append(32) }
-            out.append(32)
-            let direction: StaticString
-            switch p.u8(10) {
-            case 0: direction = "In "
-            case 1: direction = "B  "
-            case 2: direction = "M  "
-            case 3: direction = "P  "
-            case 4: direction = "Out"
-            default: direction = "?  "
-            }
-            out.append(direction)
-            out.append(32)
-            if p.be16(0) == 0x8100 { appendEthertype(network, &out) }
-        case .linuxSLL:
-            if p.has(14, 2) && p.be16(14) == 0x8100 { appendEthertype(network, &out) }
-        default:
-            break
-        }
+    /// Link-layer text: what tcpdump prints even without `-e` (cooked v2's interface and direction,
+    /// radiotap's radio fields...), and with `-e` the link header (LinkHeaderText.swift).
+    func writeLinkText(_ p: UnsafeRawBufferPointer, _ wireLength: Int, _ network: NetworkHeader, _ out: inout OutputBuffer) {
+        if linkType == .ethernet && !style.linkHeaders { return }
+        LinkHeaderText(linkType: linkType, headers: style.linkHeaders, verbosity: style.verbosity, quick: style.quick)
+            .write(p, wireLength: wireLength, network, into: &out)
     }
 
-    private func appendEthertype(_ network: NetworkHeader, _ out: inout OutputBuffer) {
-        if case .ipv6 = network { out.append("ethertype IPv6, ") } else { out.append("ethertype IPv4, ") }
+    /// The same for a frame whose length on the wire is not at hand: `-e` prints the captured length.
+    func writeLinkText(_ p: UnsafeRawBufferPointer, _ network: NetworkHeader, _ out: inout OutputBuffer) {
+        writeLinkText(p, p.count, network, &out)
     }
 
     /// A packet whose IP layer says TCP but whose 20-byte TCP header was not captured.
     public mutating func writeTruncatedTCP(network: NetworkHeader, transportOffset: Int, transportLength: Int,
                                            _ p: UnsafeRawBufferPointer, wireLength: Int? = nil, into out: inout OutputBuffer) {
-        writeLinkText(p, network, &out)
+        writeLinkText(p, wireLength ?? p.count, network, &out)
         if let decoder {
             let layers = decoder.encapsulationLayers(p, wireLength: wireLength ?? p.count)
             if !layers.isEmpty && !TunnelText.write(layers, p, verbosity: style.verbosity, into: &out) { return }
@@ -94,7 +69,8 @@ public struct TcpdumpPrinter {
             writeBadLength(network, &out)
             return
         }
-        let withAddresses = IPHeaderText.write(network, p, bytesMissing: 0, verbosity: style.verbosity, into: &out)
+        let withAddresses = IPHeaderText.write(network, p, bytesMissing: 0, verbosity: style.verbosity,
+                                               protocolName: !style.linkHeaders, into: &out)
         // An IPv6 first fragment with no data: tcpdump stops after `frag (0|0) `.
         if transportLength <= 0, case .ipv6(let h) = network, h.hasFragmentHeader { return }
         let end = Swift.min(p.count, transportOffset + Swift.max(0, transportLength))
@@ -133,12 +109,13 @@ public struct TcpdumpPrinter {
             writeUnstatedLength(v, p, wireLength: wireLength, into: &out)
             return false
         }
-        writeLinkText(p, v.network, &out)
+        writeLinkText(p, wireLength ?? p.count, v.network, &out)
         if v.tunnel != 0, let decoder {
             let layers = decoder.encapsulationLayers(p, wireLength: wireLength ?? p.count)
             if !TunnelText.write(layers, p, verbosity: style.verbosity, into: &out) { return true }
         }
-        let withAddresses = IPHeaderText.write(v.network, p, bytesMissing: v.ipBytesMissing, verbosity: style.verbosity, into: &out)
+        let withAddresses = IPHeaderText.write(v.network, p, bytesMissing: v.ipBytesMissing, verbosity: style.verbosity,
+                                               protocolName: !style.linkHeaders, into: &out)
         let tcp = v.tcp
         writePorts(v.network, tcp.sourcePort, tcp.destinationPort, withAddresses, &out)
 

@@ -1,6 +1,7 @@
 /// The protocol layer a decoding problem belongs to, named as users know it.
 public enum Layer: String, Sendable {
     case link, ethernet, vlan, sll, sll2, loopback, ipv4, ipv6, ipv6Extension = "ipv6 extension header", tcp
+    case ppp, ciscoHDLC = "cisco hdlc", ieee80211 = "802.11", radiotap, ppi, arcnet, juniper, ipoib, llc
 }
 
 /// Why a frame could not be decoded; each message names the layer and the numbers.
@@ -15,6 +16,7 @@ public enum DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
     case encapsulationTooDeep(Int)
     case tooManyLabels(Int)
     case unsupportedLinkType(LinkType)
+    case badLinkHeader(layer: Layer, reason: String)
 
     public var description: String {
         switch self {
@@ -34,6 +36,8 @@ public enum DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
             return "tunnel: more than \(n) nested encapsulation headers"
         case let .tooManyLabels(n):
             return "mpls: more than \(n) labels in one stack"
+        case let .badLinkHeader(layer, reason):
+            return "\(layer.rawValue): \(reason)"
         case let .unsupportedLinkType(type):
             return "link type \(type.name) (\(type.rawValue)) is not decoded; supported: \(LinkType.supportedNames)"
         }

@@ -19,6 +19,11 @@ public enum OtherFrame: Sendable, Equatable {
     /// A later fragment of a datagram that is not TCP (a tunnel's, say): not reassembled.
     case laterFragment
     case loopbackFamily(UInt32)
+    /// A PPP frame of a protocol that is not a network layer tcpwave decodes (LCP, IPCP...).
+    case pppProtocol(UInt16)
+    /// A link-level frame that carries no datagram: 802.11 management and control frames,
+    /// encrypted or non-SNAP data, ARCNET's ARP.
+    case linkControl
 }
 
 /// A decoded TCP segment: offsets and fields only, the bytes stay where libpcap put them.
@@ -60,6 +65,11 @@ public struct FrameDecoder: Sendable {
 
     public init(linkType: LinkType) throws(DecodeError) {
         guard linkType.isSupported else { throw .unsupportedLinkType(linkType) }
+        self.linkType = linkType
+    }
+
+    /// For a link type already known to be supported (PPI's inner frame).
+    @usableFromInline init(supported linkType: LinkType) {
         self.linkType = linkType
     }
 
@@ -158,8 +168,10 @@ public struct FrameDecoder: Sendable {
             return .success(NetworkStart(offset: 0, kind: .ipv4))
         case .ipv6:
             return .success(NetworkStart(offset: 0, kind: .ipv6))
-        default:
+        case .raw, .rawBSD, .rawLinktype:
             return .success(NetworkStart(offset: 0, kind: .versionNibble))
+        default:
+            return otherLinkNetworkStart(p)
         }
     }
 

@@ -86,6 +86,9 @@ struct TCPWave: ParsableCommand {
     @Flag(name: .customShort("q"), help: "Quick output: 'tcp N' instead of flags and numbers.")
     var quick = false
 
+    @Flag(name: .customShort("e"), help: "Print the link-level header on each line, as tcpdump -e does (MAC addresses, EtherType, VLAN tags, frame length; the cooked, loopback, PPP, HDLC, 802.11, PPI, ARCNET, Juniper and IPoIB headers).")
+    var linkHeaders = false
+
     @Option(name: .customShort("c"), parsing: .unconditional, help: ArgumentHelp("Stop after this many TCP packets (the packets tcpwave prints a line for), as tcpdump stops after this many printed packets.", valueName: "count"), transform: NumberArgument.whole)
     var count: Int?
 
@@ -244,6 +247,7 @@ struct TCPWave: ParsableCommand {
         style.timestamps = TimestampStyle(tCount: timestampFlags)
         style.nanoseconds = nano
         style.payloadDump = more.payloadDump
+        style.linkHeaders = linkHeaders
         var tracker = TrackerConfiguration(
             msl: Nanoseconds(msl * 1e9), idleTimeout: idleTimeout.map { Nanoseconds($0 * 1e9) }, maxConnections: maxFlows)
         tracker.synFlood = SynFloodConfiguration(threshold: synFloodThreshold, window: Nanoseconds(synFloodWindow * 1e9))

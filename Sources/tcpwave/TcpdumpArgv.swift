@@ -6,7 +6,7 @@
 enum TcpdumpArgv {
     /// Letters that take no value (`-nn`, `-vvv`, `-ttt` repeat them). `-U`, `-l` and
     /// `--immediate-mode` are tcpdump's buffering options.
-    static let flagLetters: Set<Character> = ["D", "p", "l", "U", "n", "S", "t", "v", "q", "#", "x", "X", "A"]
+    static let flagLetters: Set<Character> = ["D", "p", "l", "U", "n", "S", "t", "v", "q", "#", "x", "X", "A", "e"]
     /// Letters that take a value, attached (`-c100`) or as the next argument (`-c 100`).
     static let valueLetters: Set<Character> = ["r", "i", "s", "B", "w", "Z", "c", "F", "V"]
     /// Long options that take a value as the next argument (`--msl 30`); that argument is never
