@@ -49,7 +49,7 @@ public enum MalformedCaptures {
         zero += file([good]).dropFirst(24)
         out.append(("caplen-zero", zero))
 
-        out.append(("unsupported-link-type", file([[0x88, 0x02, 0, 0] + good], linkType: 105)))
+        out.append(("unsupported-link-type", file([[0x41, 0x88, 0, 0] + good], linkType: 195)))
 
         var ihl = good
         ihl[14] = 0x43

@@ -13,6 +13,8 @@ struct LinkHeaderText {
     /// `-e`.
     let headers: Bool
     let verbosity: Int
+    /// `-q`: EtherTypes by name only, cooked headers without them.
+    let quick: Bool
 
     /// `wireLength` is the frame's length on the wire, which `-e` prints.
     func write(_ p: UnsafeRawBufferPointer, wireLength: Int, _ network: NetworkHeader, into out: inout OutputBuffer) {
@@ -34,10 +36,7 @@ struct LinkHeaderText {
                 out.append(name)
                 out.append(32)
                 if p.be16(4) == 6 { appendMAC(p, 6, &out); out.append(32) }
-                appendEtherType(p.be16(14), &out)
-                out.append(", length ")
-                out.append(decimal: UInt64(wireLength))
-                out.append(": ")
+                if !quick { writeCookedType(p.be16(14), wireLength, &out) }
             }
             writeCookedVLAN(p, type: p.be16(14), at: 16, &out)
         case .linuxSLL2:
@@ -59,25 +58,25 @@ struct LinkHeaderText {
                 out.append(decimal: UInt64(p.be32(4)))
                 out.append(32)
                 if p.u8(11) == 6 { appendMAC(p, 12, &out); out.append(32) }
-                appendEtherType(p.be16(0), &out)
-                out.append(", length ")
-                out.append(decimal: UInt64(wireLength))
-                out.append(": ")
+                if !quick { writeCookedType(p.be16(0), wireLength, &out) }
             }
             writeCookedVLAN(p, type: p.be16(0), at: 20, &out)
         case .null, .loop:
             guard headers, p.has(0, 4) else { return }
             var family = type == .loop ? p.be32(0) : p.le32(0)
             if type == .null && family & 0xffff0000 != 0 { family = family.byteSwapped }
-            out.append("AF ")
+            if !quick { out.append("AF ") }
             switch family {
             case 2: out.append("IPv4")
             case 24, 28, 30: out.append("IPv6")
             default: out.append("Unknown")
             }
-            out.append(" (")
-            out.append(decimal: UInt64(family))
-            out.append("), length ")
+            if !quick {
+                out.append(" (")
+                out.append(decimal: UInt64(family))
+                out.append(UInt8(ascii: ")"))
+            }
+            out.append(", length ")
             out.append(decimal: UInt64(wireLength))
             out.append(": ")
         case .raw, .rawBSD, .rawLinktype, .ipv4, .ipv6:
@@ -117,14 +116,19 @@ struct LinkHeaderText {
             let length = Int(p.u8(2)) | Int(p.u8(3)) << 8
             let inner = LinkType(rawValue: Int32(bitPattern: p.le32(4)))
             if headers {
-                out.append("V.")
-                out.append(decimal: UInt64(p.u8(0)))
-                out.append(" DLT ")
-                out.append(string: inner.isSupported || inner == .ppi ? inner.name : "UNKNOWN")
-                out.append(" (")
-                out.append(decimal: UInt64(UInt32(bitPattern: inner.rawValue)))
-                out.append(") len ")
-                out.append(decimal: UInt64(length))
+                let name = inner.isSupported || inner == .ppi ? inner.name : "UNKNOWN"
+                if quick {
+                    out.append(string: name)
+                } else {
+                    out.append("V.")
+                    out.append(decimal: UInt64(p.u8(0)))
+                    out.append(" DLT ")
+                    out.append(string: name)
+                    out.append(" (")
+                    out.append(decimal: UInt64(UInt32(bitPattern: inner.rawValue)))
+                    out.append(") len ")
+                    out.append(decimal: UInt64(length))
+                }
                 out.append(", length ")
                 out.append(decimal: UInt64(wireLength))
                 out.append(": ")
@@ -136,12 +140,14 @@ struct LinkHeaderText {
             writeARCNET(p, linux: type == .arcnetLinux, wireLength, &out)
         case .juniperEther:
             guard let length = FrameDecoder.juniperHeaderLength(p) else { return }
+            let flags = p.u8(3)
+            if headers { out.append(flags & 0x01 != 0 ? " In " : "Out ") }
+            if verbosity > 1 { writeJuniperExtensions(p, flags, &out) }
+            if flags & 0x02 != 0 {
+                if headers { out.append("no-L2-hdr, ") }
+                return
+            }
             if headers {
-                out.append(p.u8(3) & 0x01 != 0 ? " In " : "Out ")
-                if p.u8(3) & 0x02 != 0 {
-                    out.append("no-L2-hdr, ")
-                    return
-                }
                 out.append("hlen ")
                 out.append(decimal: UInt64(length))
                 out.append(", proto 0x0000, ")
@@ -152,7 +158,12 @@ struct LinkHeaderText {
         case .ipOverInfiniband:
             guard headers, p.has(0, 44) else { return }
             out.append("IPOIB, ")
-            appendEtherType(p.be16(40), &out)
+            if quick {
+                out.append("ethertype ")
+                appendEtherTypeName(p.be16(40), &out)
+            } else {
+                appendEtherType(p.be16(40), &out)
+            }
             out.append(", length ")
             out.append(decimal: UInt64(wireLength))
             out.append(": ")
@@ -190,15 +201,32 @@ struct LinkHeaderText {
     }
 
     /// A cooked header's VLAN tags: tcpdump prints their EtherTypes even without `-e`.
+    private func writeCookedType(_ type: UInt16, _ wireLength: Int, _ out: inout OutputBuffer) {
+        switch type {
+        case 0x0001: out.append("802.3")
+        case 0x0004: out.append("802.2")
+        case ...1500:
+            out.append("ethertype Unknown (0x")
+            out.append(hex: UInt64(type), minimumDigits: 4)
+            out.append(UInt8(ascii: ")"))
+        default: appendEtherType(type, &out)
+        }
+        out.append(", length ")
+        out.append(decimal: UInt64(wireLength))
+        out.append(": ")
+    }
+
     private func writeCookedVLAN(_ p: UnsafeRawBufferPointer, type first: UInt16, at start: Int, _ out: inout OutputBuffer) {
         var type = first
         var at = start
         while type == 0x8100 && p.has(at, 4) {
             if headers { appendVLANTag(p.be16(at), &out) }
             type = p.be16(at + 2)
-            out.append("ethertype ")
-            appendEtherTypeName(type <= 1500 ? 0x0004 : type, &out)
-            out.append(", ")
+            if !quick {
+                out.append("ethertype ")
+                appendEtherTypeName(type <= 1500 ? 0x0004 : type, &out)
+                out.append(", ")
+            }
             at += 4
         }
     }
@@ -258,7 +286,7 @@ struct LinkHeaderText {
             appendHexByte(p.u8(0), &out)
         }
         out.append(", ")
-        appendEtherType(p.be16(2), &out)
+        appendEtherType(p.be16(2), quickToo: false, &out)
         out.append(", length ")
         out.append(decimal: UInt64(wireLength))
         out.append(": ")
@@ -324,7 +352,7 @@ struct LinkHeaderText {
         out.append(" (0x")
         out.append(hex: UInt64(oui), minimumDigits: 6)
         out.append("), ")
-        appendEtherType(p.be16(llc + 6), &out)
+        appendEtherType(p.be16(llc + 6), quickToo: false, &out)
         out.append(", length ")
         out.append(decimal: Swift.max(0, length - headerLength - fcs - 8))
         out.append(": ")
@@ -347,6 +375,11 @@ struct LinkHeaderText {
         out.append(32)
         appendHexByte(p.u8(1), &out)
         out.append(32)
+        if quick {
+            out.append(decimal: UInt64(wireLength))
+            out.append(": ")
+            return
+        }
         let code = p.u8(2)
         switch code {
         case 0xf0: out.append("oldip")
@@ -388,6 +421,80 @@ struct LinkHeaderText {
         out.append(": ")
     }
 
+    // MARK: Juniper
+
+    /// `-vv`: the capture flags and each extension TLV, on lines of their own.
+    private func writeJuniperExtensions(_ p: UnsafeRawBufferPointer, _ flags: UInt8, _ out: inout OutputBuffer) {
+        out.append("\n\tJuniper PCAP Flags [")
+        let names: [(UInt8, StaticString)] = [(0x80, "Ext"), (0x40, "Filter"), (0x04, "IIF"), (0x02, "no-L2"), (0x01, "In")]
+        var first = true
+        for (bit, name) in names where flags & bit != 0 {
+            if !first { out.append(", ") }
+            out.append(name)
+            first = false
+        }
+        if first { out.append("none") }
+        out.append(UInt8(ascii: "]"))
+        guard flags & 0x80 != 0, p.has(4, 2) else { return }
+        var remaining = Int(p.be16(4))
+        out.append(", PCAP Extension(s) total length ")
+        out.append(decimal: UInt64(remaining))
+        var at = 6
+        while remaining > 2 && p.has(at, 2) {
+            let type = p.u8(at), length = Int(p.u8(at + 1))
+            at += 2
+            if type == 0 || length == 0 || length + 2 > remaining || !p.has(at, length) { break }
+            out.append("\n\t  ")
+            switch type {
+            case 1: out.append("Device Interface Index")
+            case 2: out.append("Device Interface Name")
+            case 3: out.append("Device Media Type")
+            case 4: out.append("Logical Interface Index")
+            case 5: out.append("Logical Unit Number")
+            case 6: out.append("Logical Interface Encapsulation")
+            case 7: out.append("TTP derived Device Media Type")
+            case 8: out.append("TTP derived Logical Interface Encapsulation")
+            default: out.append("Unknown")
+            }
+            out.append(" Extension TLV #")
+            out.append(decimal: UInt64(type))
+            out.append(", length ")
+            out.append(decimal: UInt64(length))
+            out.append(", value ")
+            // Types below 128 are little-endian, the others big-endian; other lengths have no value.
+            var value: UInt32? = nil
+            if length >= 1 && length <= 4 {
+                var v: UInt32 = 0
+                for i in 0..<length {
+                    let byte = UInt32(p.u8(at + (type < 128 ? length - 1 - i : i)))
+                    v = v << 8 | byte
+                }
+                value = v
+            }
+            if let value, Int32(bitPattern: value) != -1 {
+                switch type {
+                case 3, 7:
+                    out.append(value == 1 ? "Ethernet" : "Unknown")
+                    out.append(" (")
+                    out.append(decimal: UInt64(value))
+                    out.append(UInt8(ascii: ")"))
+                case 6, 8:
+                    out.append(value == 14 ? "Ethernet" : "Unknown")
+                    out.append(" (")
+                    out.append(decimal: UInt64(value))
+                    out.append(UInt8(ascii: ")"))
+                case 2:
+                    break
+                default:
+                    out.append(decimal: UInt64(value))
+                }
+            }
+            at += length
+            remaining -= length + 2
+        }
+        out.append("\n\t-----original packet-----\n\t")
+    }
+
     // MARK: Small pieces
 
     private func appendHexByte(_ byte: UInt8, _ out: inout OutputBuffer) {
@@ -402,8 +509,12 @@ struct LinkHeaderText {
         }
     }
 
-    /// `ethertype IPv4 (0x0800)`.
-    private func appendEtherType(_ type: UInt16, _ out: inout OutputBuffer) {
+    /// `ethertype IPv4 (0x0800)`; `IPv4` with `-q`.
+    private func appendEtherType(_ type: UInt16, quickToo: Bool = true, _ out: inout OutputBuffer) {
+        if quick && quickToo {
+            appendEtherTypeName(type, &out)
+            return
+        }
         out.append("ethertype ")
         appendEtherTypeName(type, &out)
         out.append(" (0x")

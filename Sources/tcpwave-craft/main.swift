@@ -6,6 +6,7 @@
 //   tcpwave-craft showcase FILE                      traffic, a SYN flood in the middle, more traffic
 //                                                    (the HTML report's pictures in docs/)
 //   tcpwave-craft malformed DIRECTORY                 damaged captures (Fixtures/malformed)
+//   tcpwave-craft linktypes DIRECTORY                 one conversation in each non-Ethernet link type (Fixtures/pcap/linktypes)
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -64,6 +65,18 @@ case "showcase":
     }
     save(traffic.bytes, to: arguments[1])
     print("\(arguments[1]): \(traffic.packets) packets, \(traffic.connections) connections and a 6,000-SYN flood")
+case "linktypes":
+    guard arguments.count >= 2 else { fail("usage: linktypes DIRECTORY") }
+    mkdir(arguments[1], 0o755)
+    for capture in LinkTypeCaptures.all() {
+        let path = "\(arguments[1])/\(capture.name).pcap"
+        do {
+            try capture.pcap().write(to: path)
+            print("\(path): \(capture.records.count) packets, \(capture.summary)")
+        } catch {
+            fail("\(error)")
+        }
+    }
 case "malformed":
     guard arguments.count >= 2 else { fail("usage: malformed DIRECTORY") }
     mkdir(arguments[1], 0o755)

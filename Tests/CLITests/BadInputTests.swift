@@ -60,13 +60,13 @@ struct BadInputTests {
 
     @Test("an unsupported link type names itself and what is supported")
     func unsupportedLinkType() {
-        var writer = PcapFileWriter(linkType: 105) // IEEE 802.11
+        var writer = PcapFileWriter(linkType: 195) // IEEE 802.15.4 with FCS
         writer.append(seconds: 1, nanoseconds: 0, frame: [1, 2, 3])
-        let path = Harness.temporaryFile("wifi.pcap", writer.bytes)
+        let path = Harness.temporaryFile("zigbee.pcap", writer.bytes)
         let r = Harness.tcpwave(["-r", path])
         #expect(r.status == 1)
         #expect(r.stderr.contains("link type"), "\(r.stderr)")
-        #expect(r.stderr.contains("IEEE802_11") || r.stderr.contains("105"), "\(r.stderr)")
+        #expect(r.stderr.contains("IEEE802_15_4") || r.stderr.contains("195"), "\(r.stderr)")
         #expect(r.stderr.contains("supported: EN10MB"), "\(r.stderr)")
     }
 

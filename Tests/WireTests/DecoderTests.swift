@@ -71,11 +71,12 @@ func decodesLinkType(_ c: LinkCase) throws {
 
 @Test("an undecoded link type is refused with its name and the supported list")
 func unsupportedLinkType() {
-    #expect(throws: DecodeError.unsupportedLinkType(LinkType(rawValue: 105))) {
-        try FrameDecoder(linkType: LinkType(rawValue: 105))
+    // IEEE 802.15.4 with FCS: nothing tcpwave decodes.
+    #expect(throws: DecodeError.unsupportedLinkType(LinkType(rawValue: 195))) {
+        try FrameDecoder(linkType: LinkType(rawValue: 195))
     }
-    let message = DecodeError.unsupportedLinkType(LinkType(rawValue: 105)).description
-    #expect(message.contains("105") && message.contains("EN10MB") && message.contains("LINUX_SLL2"))
+    let message = DecodeError.unsupportedLinkType(LinkType(rawValue: 195)).description
+    #expect(message.contains("195") && message.contains("EN10MB") && message.contains("LINUX_SLL2") && message.contains("IEEE802_11_RADIO"))
 }
 
 /// Broken frames and the error each must give; none may crash.
