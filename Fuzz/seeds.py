@@ -7,7 +7,7 @@ import glob, os, struct, sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Order of LinkType.supported in Sources/Wire/LinkType.swift.
-SUPPORTED = [1, 113, 276, 0, 108, 12, 228, 229]
+SUPPORTED = [1, 113, 276, 0, 108, 12, 228, 229, 9, 50, 104, 105, 127, 192, 7, 129, 178, 242]
 
 
 def records(path):

@@ -86,6 +86,12 @@ public final class CaptureSource {
         if libpcap.contains("truncated dump file") || libpcap.contains("truncated pcapng") {
             return "capture record cut short at end of file (\(libpcap))"
         }
+        if libpcap.contains("different from the type of the first interface") {
+            // libpcap 1.10 (and so tcpdump) hands out one link type per file and stops at the first
+            // packet of an interface with another.
+            return "\(libpcap); libpcap reads a pcapng file only while its interfaces share one link type, "
+                + "as tcpdump does (split it: tshark -r FILE -Y 'frame.interface_id == N' -w PART.pcapng)"
+        }
         return libpcap
     }
 

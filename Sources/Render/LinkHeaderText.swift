@@ -18,7 +18,7 @@ struct LinkHeaderText {
 
     /// `wireLength` is the frame's length on the wire, which `-e` prints.
     func write(_ p: UnsafeRawBufferPointer, wireLength: Int, _ network: NetworkHeader, into out: inout OutputBuffer) {
-        write(linkType, p, wireLength, network, &out)
+        write(linkType, p, Swift.max(0, wireLength), network, &out)
     }
 
     private func write(_ type: LinkType, _ p: UnsafeRawBufferPointer, _ wireLength: Int, _ network: NetworkHeader, _ out: inout OutputBuffer) {
@@ -134,7 +134,7 @@ struct LinkHeaderText {
                 out.append(": ")
             }
             guard inner != .ppi, p.has(0, length) else { return }
-            write(inner, UnsafeRawBufferPointer(rebasing: p[length...]), wireLength - length, network, &out)
+            write(inner, UnsafeRawBufferPointer(rebasing: p[length...]), Swift.max(0, wireLength - length), network, &out)
         case .arcnetLinux, .arcnetBSD:
             guard headers else { return }
             writeARCNET(p, linux: type == .arcnetLinux, wireLength, &out)
@@ -152,7 +152,7 @@ struct LinkHeaderText {
                 out.append(decimal: UInt64(length))
                 out.append(", proto 0x0000, ")
                 if p.has(length, 14) {
-                    writeEthernet(UnsafeRawBufferPointer(rebasing: p[length...]), at: 0, length: wireLength - length, &out)
+                    writeEthernet(UnsafeRawBufferPointer(rebasing: p[length...]), at: 0, length: Swift.max(0, wireLength - length), &out)
                 }
             }
         case .ipOverInfiniband:

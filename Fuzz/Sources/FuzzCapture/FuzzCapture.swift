@@ -13,7 +13,9 @@ public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) ->
     guard let source = try? CaptureSource.openStream(stream, name: "fuzz") else { return 0 }
     guard let decoder = try? FrameDecoder(linkType: source.linkType) else { return 0 }
     var tracker = FlowTracker(configuration: TrackerConfiguration(maxConnections: 16))
-    var printer = TcpdumpPrinter(style: TcpdumpStyle(), linkType: source.linkType)
+    var style = TcpdumpStyle()
+    style.linkHeaders = true // the link header text is the part that reads the most link bytes
+    var printer = TcpdumpPrinter(style: style, linkType: source.linkType)
     var out = OutputBuffer.memory()
     var number = 0
     reading: while number < 10_000 {
@@ -22,7 +24,7 @@ public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) ->
             number += 1
             printer.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &out)
             if case .tcp(let view) = decoder.decode(record.bytes, wireLength: record.wireLength) {
-                printer.writeTCP(view, record.bytes, into: &out)
+                printer.writeTCP(view, record.bytes, wireLength: record.wireLength, into: &out)
                 if view.hasValidHeaderLength {
                     let event = tracker.process(Segment(view, options: TCPOptionSummary(record.bytes, tcp: view.tcp),
                                                         time: record.time, packetNumber: number))

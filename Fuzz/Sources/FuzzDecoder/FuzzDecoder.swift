@@ -1,8 +1,9 @@
 import Render
 import Wire
 
-/// One frame on one link type: the first byte picks the link type, the rest is the frame.
-/// Decoding, the option summary and the tcpdump line must never trap.
+/// One frame on one link type: the first byte picks the link type (and, in its high bits, `-e`
+/// and `-q`), the rest is the frame. Decoding, the option summary and the tcpdump line (link
+/// header text included) must never trap.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size >= 1 else { return 0 }
@@ -12,14 +13,18 @@ public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) ->
     guard let decoder = try? FrameDecoder(linkType: link) else { return 0 }
     var style = TcpdumpStyle()
     style.verbosity = Int(data[0] >> 4) % 3
+    style.linkHeaders = data[0] & 0x40 != 0
+    style.quick = data[0] & 0x80 != 0
     var printer = TcpdumpPrinter(style: style, linkType: link)
     var out = OutputBuffer.memory()
-    switch decoder.decode(frame, wireLength: Int(data[0]) & 1 == 0 ? frame.count : frame.count + 100) {
+    let wireLength = Int(data[0]) & 1 == 0 ? frame.count : frame.count + 100
+    switch decoder.decode(frame, wireLength: wireLength) {
     case .tcp(let view):
         _ = TCPOptionSummary(frame, tcp: view.tcp)
-        printer.writeTCP(view, frame, into: &out)
+        printer.writeTCP(view, frame, wireLength: wireLength, into: &out)
     case let .truncatedTCP(network, offset, length):
-        printer.writeTruncatedTCP(network: network, transportOffset: offset, transportLength: length, frame, into: &out)
+        printer.writeTruncatedTCP(network: network, transportOffset: offset, transportLength: length, frame,
+                                  wireLength: wireLength, into: &out)
     case .other, .malformed:
         break
     }
