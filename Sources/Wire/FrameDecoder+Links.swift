@@ -149,6 +149,24 @@ extension FrameDecoder {
         }
     }
 
+    /// Where tcpdump's `-x`/`-X`/`-A` dump starts in a frame whose outermost network header is at
+    /// `networkOffset`: tcpdump's own count of the link header, which for two link types is not
+    /// the header's length. Its PPP printer counts 4 bytes (PPP_HDRLEN) whatever the header was
+    /// (a compressed protocol field, no address and control); its PPI printer counts the inner
+    /// link header twice (once from the inner printer, once more in PPI's returned length).
+    public func tcpdumpLinkHeaderLength(_ p: UnsafeRawBufferPointer, networkOffset: Int) -> Int {
+        switch linkType {
+        case .ppp:
+            return 4
+        case .ppi:
+            guard p.has(0, 4) else { return networkOffset }
+            let length = Int(p.u8(2)) | Int(p.u8(3)) << 8
+            return networkOffset + Swift.max(0, networkOffset - length)
+        default:
+            return networkOffset
+        }
+    }
+
     /// Juniper's capture header ("MGC", flags, optional extension TLVs) before an Ethernet frame.
     @usableFromInline
     func juniperStart(_ p: UnsafeRawBufferPointer) -> Result<NetworkStart, DecodeError> {

@@ -218,7 +218,8 @@ struct Session: ~Copyable {
                     // tcpdump dumps from the outermost network header, a tunnel's included.
                     let network = view.tunnel == 0 ? view.network.offset
                         : decoder.encapsulationLayers(bytes, wireLength: record.wireLength).first?.offset ?? view.network.offset
-                    dump.write(bytes, linkHeaderLength: printer.readPastCapture ? 0 : network, into: &out)
+                    let linkHeader = decoder.tcpdumpLinkHeaderLength(bytes, networkOffset: network)
+                    dump.write(bytes, linkHeaderLength: printer.readPastCapture ? 0 : linkHeader, into: &out)
                 }
                 out.append(UInt8(ascii: "\n"))
                 if let explainer, let event {
@@ -240,7 +241,8 @@ struct Session: ~Copyable {
                 printer.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &out)
                 printer.writeTruncatedTCP(network: network, transportOffset: offset, transportLength: length, bytes,
                                           wireLength: record.wireLength, into: &out)
-                settings.style.payloadDump?.write(bytes, linkHeaderLength: network.offset, into: &out)
+                settings.style.payloadDump?.write(bytes, linkHeaderLength: decoder.tcpdumpLinkHeaderLength(bytes, networkOffset: network.offset),
+                                                  into: &out)
                 out.append(UInt8(ascii: "\n"))
                 out.endLine()
             }
