@@ -7,7 +7,8 @@ extension TcpdumpPrinter {
     public mutating func writeLaterFragment(_ f: IPFragment, _ p: UnsafeRawBufferPointer, into out: inout OutputBuffer) {
         writeLinkText(p, f.network, &out)
         // IPv6: the extension text names the addresses and ends with the fragment header.
-        _ = IPHeaderText.write(f.network, p, bytesMissing: f.ipBytesMissing, verbosity: style.verbosity, into: &out)
+        _ = IPHeaderText.write(f.network, p, bytesMissing: f.ipBytesMissing, verbosity: style.verbosity,
+                               protocolName: !style.linkHeaders, into: &out)
         if case .ipv4(let h) = f.network {
             out.appendIPv4(h.source)
             out.append(" > ")
@@ -21,7 +22,9 @@ extension TcpdumpPrinter {
     /// shorter than its header, even with `-v`.
     func writeBadLength(_ network: NetworkHeader, _ out: inout OutputBuffer) {
         guard case .ipv4(let h) = network else { return }
-        out.append("IP bad-len ")
+        // With -e the link header has named the EtherType; tcpdump drops its "IP ".
+        if !style.linkHeaders { out.append("IP ") }
+        out.append("bad-len ")
         out.append(decimal: UInt64(h.totalLength))
     }
 

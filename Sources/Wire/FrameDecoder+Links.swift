@@ -59,7 +59,7 @@ extension FrameDecoder {
                 length = 10
             }
             // A later fragment of a split packet carries no header of its own (tcpdump prints no line).
-            if split != 0 && split & 1 == 0 { return .success(NetworkStart(offset: length, kind: .other(.laterFragment))) }
+            if split != 0 && split & 1 == 0 { return .success(NetworkStart(offset: length, kind: .other(.linkControl))) }
             return .success(NetworkStart(offset: length, kind: FrameDecoder.arcnetKind(code)))
         case .juniperEther:
             return juniperStart(p)
