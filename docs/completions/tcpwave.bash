@@ -163,7 +163,7 @@ _tcpwave() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=(-n -t -v -x -X -A)
-    local -a non_repeating_flags=(-D -p -l -U --packet-buffered --immediate-mode -S --nano -q -# --no-annotate --timeline --summary --single-thread --note-names --json --ignore-checksums --ladder --explain --merge --version -h --help)
+    local -a non_repeating_flags=(-D -p -l -U --packet-buffered --immediate-mode -S --nano -q -e -# --no-annotate --timeline --summary --single-thread --note-names --json --ignore-checksums --ladder --explain --merge --version -h --help)
     local -a repeating_options=(-r)
     local -a non_repeating_options=(-i -s -B -w -Z --duration -c --msl --idle-timeout --max-flows --syn-flood-threshold --syn-flood-window --conn-log --likely-server-ports --diagram --flow --lang -F -V)
     __tcpwave_offer_flags_options -1

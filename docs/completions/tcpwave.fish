@@ -20,7 +20,7 @@ function __tcpwave_parse_tokens -S
     set -l unparsed_tokens (__tcpwave_tokens -pc)
     switch $unparsed_tokens[1]
     case 'tcpwave'
-        __tcpwave_parse_subcommand -r 1 'r=+' 'i=' 'D' 's=' 'p' 'B=' 'w=' 'Z=' 'l' 'U/packet-buffered' 'immediate-mode' 'duration=' 'n' 'S' 't' 'nano' 'v' 'q' 'c=' '#' 'no-annotate' 'timeline' 'summary' 'msl=' 'idle-timeout=' 'max-flows=' 'syn-flood-threshold=' 'syn-flood-window=' 'single-thread' 'note-names' 'json' 'conn-log=' 'ignore-checksums' 'likely-server-ports=' 'diagram=' 'ladder' 'flow=' 'explain' 'lang=' 'x' 'X' 'A' 'F=' 'V=' 'merge' 'version' 'h/help'
+        __tcpwave_parse_subcommand -r 1 'r=+' 'i=' 'D' 's=' 'p' 'B=' 'w=' 'Z=' 'l' 'U/packet-buffered' 'immediate-mode' 'duration=' 'n' 'S' 't' 'nano' 'v' 'q' 'e' 'c=' '#' 'no-annotate' 'timeline' 'summary' 'msl=' 'idle-timeout=' 'max-flows=' 'syn-flood-threshold=' 'syn-flood-window=' 'single-thread' 'note-names' 'json' 'conn-log=' 'ignore-checksums' 'likely-server-ports=' 'diagram=' 'ladder' 'flow=' 'explain' 'lang=' 'x' 'X' 'A' 'F=' 'V=' 'merge' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __tcpwave_parse_subcommand -r 1 'version'
@@ -95,6 +95,7 @@ complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_option
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" nano' -l 'nano' -d 'Print timestamps with nanoseconds.'
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave"' -s 'v' -d 'Verbose: IP header details and TCP checksums (-vv prints seq on every packet).'
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" q' -s 'q' -d 'Quick output: \'tcp N\' instead of flags and numbers.'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" e' -s 'e' -d 'Print the link-level header on each line, as tcpdump -e does (MAC addresses, EtherType, VLAN tags, frame length; the cooked, loopback, PPP, HDLC, 802.11, PPI, ARCNET, Juniper and IPoIB headers).'
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" c' -s 'c' -d 'Stop after this many TCP packets (the packets tcpwave prints a line for), as tcpdump stops after this many printed packets.' -rfka ''
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" #' -s '#' -d 'Print the packet number before each line.'
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" no-annotate' -l 'no-annotate' -d 'Print plain tcpdump lines, without tcpwave\'s annotations.'
