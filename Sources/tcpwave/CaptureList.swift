@@ -122,7 +122,7 @@ struct MultiFileRun {
                 }
                 if writer == nil {
                     do {
-                        writer = try CaptureWriter(path: writePath, for: source)
+                        writer = try CaptureWriter(path: writePath, for: source, rotation: run.settings.rotation)
                         writerLinkType = source.linkType
                     } catch {
                         return skip("\(error)")

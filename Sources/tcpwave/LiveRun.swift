@@ -38,7 +38,7 @@ struct LiveRun {
         do {
             source = try CaptureSource.openInterface(interface, options: options)
             if let filter = settings.filter { try source.setFilter(filter) }
-            if let writePath { writer = try CaptureWriter(path: writePath, for: source) }
+            if let writePath { writer = try CaptureWriter(path: writePath, for: source, rotation: settings.rotation) }
         } catch {
             diagnose("\(error)")
             return 1

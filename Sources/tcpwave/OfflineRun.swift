@@ -30,7 +30,7 @@ struct OfflineRun {
         do {
             source = try CaptureSource.openFile(path, nanosecondPrecision: settings.style.nanoseconds)
             if let filter = settings.filter { try source.setFilter(filter) }
-            if let writePath { writer = try CaptureWriter(path: writePath, for: source) }
+            if let writePath { writer = try CaptureWriter(path: writePath, for: source, rotation: settings.rotation) }
         } catch {
             diagnose("\(error)")
             return 1

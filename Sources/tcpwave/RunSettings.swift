@@ -1,3 +1,4 @@
+import Capture
 import Flows
 import Render
 
@@ -41,4 +42,6 @@ struct RunSettings {
     var explain: ExplainLanguage? = nil
     /// `--single-thread`: read, decode and track on one thread (OfflineRun).
     var singleThread = false
+    /// `-C`, `-G`, `-W`, `-z`: the `-w` file rotated (RotatingWriter.swift).
+    var rotation: FileRotation? = nil
 }

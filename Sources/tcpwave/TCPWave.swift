@@ -205,6 +205,7 @@ struct TCPWave: ParsableCommand {
         }
         if !file.isEmpty && interface != nil { throw ValidationError("-r and -i are alternatives; choose one") }
         try more.validateInputs(file, live: interface != nil)
+        try more.validateRotation(writing: writeFile != nil)
         if let duration, !(duration > 0 && duration <= 365.0 * 86_400) { throw ValidationError("--duration \(duration): must be more than 0 and at most a year of seconds") }
         if duration != nil && interface == nil { throw ValidationError("--duration applies to live capture (-i)") }
         if immediateMode && interface == nil { throw ValidationError("--immediate-mode applies to live capture (-i)") }
@@ -263,6 +264,7 @@ struct TCPWave: ParsableCommand {
         configureMachineOutput(&settings)
         try configureDiagrams(&settings)
         settings.singleThread = singleThread
+        settings.rotation = more.rotation
         // Work no chosen output reads is not done: timelines only for --timeline (text or JSON).
         // The sequence analysis always runs: every output counts a connection's anomalies.
         if settings.output != .linesAndTimelines { settings.tracker.timelines = false }

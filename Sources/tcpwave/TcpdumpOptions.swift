@@ -1,4 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ArgumentParser
+import Capture
 import Render
 
 /// tcpdump's everyday options beyond the core ones in TCPWave.swift: packet dumps, filter files,
@@ -44,6 +50,41 @@ struct TcpdumpOptions: ParsableArguments {
         if captureList != nil && live { throw ValidationError("-V and -i are alternatives; choose one") }
         if merge && !readsSeveral(files) { throw ValidationError("--merge orders the packets of several captures: give -r more than once, or -V FILE") }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-r -) can be read only once") }
+    }
+
+    @Option(name: .customShort("C"), parsing: .unconditional, help: ArgumentHelp("With -w: start a new file once the current one is larger than this many millions of bytes; the files after the first get a number after the name (1, 2, ...), as tcpdump names them.", valueName: "MB"), transform: NumberArgument.seconds)
+    var fileSize: Double?
+
+    @Option(name: .customShort("G"), parsing: .unconditional, help: ArgumentHelp("With -w: start a new file every this many seconds; the -w name may hold strftime(3) conversions (%Y-%m-%d_%H:%M:%S).", valueName: "seconds"), transform: NumberArgument.whole)
+    var rotateSeconds: Int?
+
+    @Option(name: .customShort("W"), parsing: .unconditional, help: ArgumentHelp("With -C: use this many file names in turn, overwriting the oldest (a ring of files); with -G alone: stop after this many files.", valueName: "count"), transform: NumberArgument.whole)
+    var fileCount: Int?
+
+    @Option(name: .customShort("z"), parsing: .unconditional, help: ArgumentHelp("With -C or -G: run 'COMMAND FILE' on each file a rotation closes (gzip, a script...).", valueName: "command"), completion: .shellCommand("compgen -c"))
+    var postRotateCommand: String?
+
+    /// `-C`/`-G`/`-W`/`-z` for the `-w` file; nil without `-C` or `-G`.
+    var rotation: FileRotation? {
+        guard fileSize != nil || rotateSeconds != nil else { return nil }
+        var r = FileRotation(maxBytes: fileSize.map { Int(($0 * 1_000_000).rounded()) }, seconds: rotateSeconds,
+                             fileCount: fileCount, postRotateCommand: postRotateCommand)
+        r.onLimit = { count in
+            inform("Maximum file limit reached: \(count)")
+            StopRequest.signal = SIGTERM
+        }
+        r.onError = { message in diagnose(message) }
+        return r
+    }
+
+    func validateRotation(writing: Bool) throws {
+        let given = [("-C", fileSize != nil), ("-G", rotateSeconds != nil), ("-W", fileCount != nil), ("-z", postRotateCommand != nil)]
+        if let (letter, _) = given.first(where: { $0.1 }), !writing { throw ValidationError("\(letter) applies to the file written with -w") }
+        if let fileSize, !(fileSize > 0 && fileSize <= 1e12) { throw ValidationError("-C \(fileSize): the file size must be more than 0 (millions of bytes)") }
+        if let rotateSeconds, rotateSeconds <= 0 { throw ValidationError("-G \(rotateSeconds): the rotation period must be a positive number of seconds") }
+        if let fileCount, fileCount <= 0 { throw ValidationError("-W \(fileCount): the file count must be positive") }
+        if fileCount != nil && rotation == nil { throw ValidationError("-W applies with -C or -G") }
+        if postRotateCommand != nil && rotation == nil { throw ValidationError("-z applies with -C or -G") }
     }
 
     /// `-x`, `-X`, `-A` as one dump (tcpdump's precedence: -X, then -x, then -A).

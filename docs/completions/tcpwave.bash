@@ -165,7 +165,7 @@ _tcpwave() {
     local -a repeating_flags=(-n -t -v -x -X -A)
     local -a non_repeating_flags=(-D -p -l -U --packet-buffered --immediate-mode -S --nano -q -e -# --no-annotate --timeline --summary --single-thread --note-names --json --ignore-checksums --ladder --explain --merge --version -h --help)
     local -a repeating_options=(-r)
-    local -a non_repeating_options=(-i -s -B -w -Z --duration -c --msl --idle-timeout --max-flows --syn-flood-threshold --syn-flood-window --conn-log --likely-server-ports --diagram --flow --lang -F -V)
+    local -a non_repeating_options=(-i -s -B -w -Z --duration -c --msl --idle-timeout --max-flows --syn-flood-threshold --syn-flood-window --conn-log --likely-server-ports --diagram --flow --lang -F -V -C -G -W -z)
     __tcpwave_offer_flags_options -1
 
     # Offer option value completions
@@ -237,6 +237,19 @@ _tcpwave() {
         ;;
     '-V')
         __tcpwave_add_completions -f
+        return
+        ;;
+    '-C')
+        return
+        ;;
+    '-G')
+        return
+        ;;
+    '-W')
+        return
+        ;;
+    '-z')
+        __tcpwave_add_completions -W "$(eval 'compgen -c')"
         return
         ;;
     esac
