@@ -29,12 +29,14 @@ struct CaptureListTests {
     @Test("a capture cut into pieces and read with -V prints what the whole capture prints: lines, numbers, timelines, records",
           arguments: [["-#", "--timeline"], ["--json"], ["--conn-log"], ["--summary"]])
     func piecesReadAsOne(options: [String]) throws {
-        guard let parts = CaptureListTests.pieces(CaptureListTests.busy, count: 7, name: "pieces") else {
+        // Each case its own directory: the cases run at the same time.
+        let name = "pieces" + options.joined().filter { $0.isLetter }
+        guard let parts = CaptureListTests.pieces(CaptureListTests.busy, count: 7, name: name) else {
             print("skipped: editcap is not installed (apt-get install tshark)")
             return
         }
         let whole = Harness.tcpwave(["-r", CaptureListTests.busy] + options)
-        let listed = Harness.tcpwave(["-V", CaptureListTests.list(parts, name: "pieces")] + options)
+        let listed = Harness.tcpwave(["-V", CaptureListTests.list(parts, name: name)] + options)
         let repeated = Harness.tcpwave(parts.flatMap { ["-r", $0] } + options)
         #expect(listed.status == 0, "\(listed.stderr)")
         let mask = { (s: String) in s.split(separator: "\n").filter { !$0.hasPrefix("#open") && !$0.hasPrefix("#close") } }

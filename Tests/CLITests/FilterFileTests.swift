@@ -18,9 +18,11 @@ struct FilterFileTests {
         let file = Harness.temporaryFile("filter-\(abs(text.hashValue)).txt", Array(text.utf8))
         var compared = 0
         for capture in Harness.fixtures {
-            let theirs = Differential.packets(Harness.run(tcpdump, ["-#", "-nn", "-r", capture, "-F", file]).stdout)
+            let tcpdumpRun = Harness.run(tcpdump, ["-#", "-nn", "-r", capture, "-F", file])
+            let theirs = Differential.packets(tcpdumpRun.stdout)
             let ours = Harness.tcpwave(["-#", "-nn", "-r", capture, "-F", file, "--no-annotate"])
-            #expect(ours.status == 0, "\(capture): \(ours.stderr)")
+            // libpcap cannot filter some link types (IP over InfiniBand): both refuse alike.
+            #expect((ours.status == 0) == (tcpdumpRun.status == 0), "\(capture): \(ours.stderr)")
             for (n, line) in Differential.packets(ours.stdout) {
                 compared += 1
                 #expect(Differential.matches(ours: line, theirs: theirs[n] ?? "<none>"), "\(capture) packet \(n)")
