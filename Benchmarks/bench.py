@@ -4,6 +4,7 @@
     python3 Benchmarks/bench.py            # 2M-packet / ~200k-connection capture and a 1M-SYN flood
     python3 Benchmarks/bench.py --scaling  # also 1M and 4M packets, cost per packet
     python3 Benchmarks/bench.py --tiny     # 20k packets, 1 run each: proves it works (CI)
+    python3 Benchmarks/bench.py --report   # only the HTML report of ~200k connections in Chromium
 
 Captures are generated once by our own generator (tcpwave-craft traffic/flood) into bench-data/
 and reused. Every command runs once to warm up, then --runs times (default 5) in alternating
@@ -88,6 +89,74 @@ def run_set(title, path, commands, runs, floor):
     return n, med
 
 
+def chromium_path():
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def report_set(tcpwave, craft, packets, runs):
+    """The HTML report of a ~200k-connection capture: writing it, its size, and opening it in
+    headless Chromium (the load event as the page measures it, and the whole browser run)."""
+    path = capture(craft, "traffic", packets)
+    page = os.path.join(DATA, f"report-{packets}.html")
+    env = dict(os.environ, TZ="UTC")
+    wall, rss, cpu = measure([tcpwave, "-r", path, "--diagram", page], env)
+    text = open(page, encoding="utf-8").read()
+    size = os.path.getsize(page)
+    marker = '<script type="application/json" id="tw-data">'
+    rows = text.index("</script>", text.index(marker)) - text.index(marker) - len(marker)
+    drawings = text.index(marker) - text.index("<template") if "<template" in text else 0
+    count = int(text.split('"count":', 1)[1].split(",", 1)[0])
+    print(f"\n### HTML report: {os.path.basename(path)}, {count:,} connections\n")
+    print("| measure | value |")
+    print("|---|---:|")
+    print(f"| tcpwave --diagram (s, peak RSS MiB) | {wall:.3f} s, {rss:.1f} MiB |")
+    print(f"| page size | {size / 1e6:.2f} MB ({size / count:.0f} B per connection) |")
+    print(f"| of which the table's rows (JSON) | {rows / 1e6:.2f} MB ({rows / count:.0f} B per connection) |")
+    print(f"| of which the drawings (bounded) | {drawings / 1e6:.2f} MB |")
+    chromium = chromium_path()
+    if not chromium:
+        print("| Chromium | not installed: load time not measured |")
+        return
+    timed = os.path.join(DATA, "report-timed.html")
+    blank = os.path.join(DATA, "report-blank.html")
+    probe = ('<script>addEventListener("load",function(){document.documentElement.setAttribute('
+             '"data-load-ms",String(performance.now()))})</script></body>')
+    with open(timed, "w", encoding="utf-8") as f:
+        f.write(text.replace("</body>", probe, 1))
+    with open(blank, "w", encoding="utf-8") as f:
+        f.write("<!DOCTYPE html><html><body>" + probe + "</html>")
+    profile = os.path.join(DATA, "chromium-profile")
+    base = [chromium, "--headless", "--disable-gpu", "--no-first-run", f"--user-data-dir={profile}"]
+    if os.geteuid() == 0:
+        base.insert(1, "--no-sandbox")
+
+    def load_ms(url):
+        # The page's own clock from navigation start to its load event (the table's first page
+        # rendered by then): --dump-dom returns the attribute the probe set.
+        out = subprocess.run(base + ["--dump-dom", url], capture_output=True, text=True, timeout=300).stdout
+        return float(out.split('data-load-ms="', 1)[1].split('"', 1)[0])
+
+    def screenshot_s(url):
+        shot = os.path.join(DATA, "report.png")
+        start = time.perf_counter()
+        subprocess.run(base + ["--hide-scrollbars", "--window-size=1300,900", f"--screenshot={shot}", url],
+                       capture_output=True, timeout=300, check=True)
+        return time.perf_counter() - start
+
+    url, blank_url = "file://" + timed, "file://" + blank
+    load_ms(url)  # warm-up
+    loads = [load_ms(url) for _ in range(runs)]
+    blank_loads = [load_ms(blank_url) for _ in range(runs)]
+    shots = [screenshot_s(url) for _ in range(runs)]
+    blank_shots = [screenshot_s(blank_url) for _ in range(runs)]
+    print(f"| Chromium: load event (median of {runs}) | {statistics.median(loads) / 1000:.2f} s (blank page {statistics.median(blank_loads) / 1000:.2f} s) |")
+    print(f"| Chromium: headless screenshot, whole run (median of {runs}) | {statistics.median(shots):.2f} s (blank page {statistics.median(blank_shots):.2f} s) |")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tiny", action="store_true", help="20k packets, one run: a smoke test")
@@ -95,9 +164,11 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--packets", type=int, default=2_000_000)
     ap.add_argument("--flood", type=int, default=1_000_000)
+    ap.add_argument("--report", action="store_true", help="only the HTML report measurement")
+    ap.add_argument("--report-packets", type=int, default=2_125_000, help="packets of the report's capture (~200k connections)")
     args = ap.parse_args()
     if args.tiny:
-        args.packets, args.flood, args.runs = 20_000, 10_000, 1
+        args.packets, args.flood, args.runs, args.report_packets = 20_000, 10_000, 1, 20_000
     os.makedirs(DATA, exist_ok=True)
     tcpwave, craft, floor = build()
     tcpdump = shutil.which("tcpdump") or ("/usr/sbin/tcpdump" if os.path.exists("/usr/sbin/tcpdump") else None)
@@ -120,6 +191,9 @@ def main():
         c.append(("libpcap floor (C)", [floor, path]))
         return c
 
+    if args.report:
+        report_set(tcpwave, craft, args.report_packets, min(args.runs, 3))
+        return
     path = capture(craft, "traffic", args.packets)
     run_set("Connections", path, commands(path), args.runs, floor)
     flood = capture(craft, "flood", args.flood)
@@ -136,6 +210,7 @@ def main():
             lines = statistics.median(measure([tcpwave, "-r", p], env)[0] for _ in range(args.runs))
             summ = statistics.median(measure([tcpwave, "-r", p, "--summary"], env)[0] for _ in range(args.runs))
             print(f"| {n:,} | {lines / n * 1e9:.0f} | {summ / n * 1e9:.0f} |")
+    report_set(tcpwave, craft, args.report_packets, min(args.runs, 3))
 
 
 if __name__ == "__main__":

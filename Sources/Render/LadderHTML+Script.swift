@@ -200,6 +200,8 @@ extension LadderHTML {
 
       refresh(false);
       fromHash(true);
+      // A page of one connection (or --flow N) shows it at once.
+      if (state.open === null && count === 1) { open(number(0), false); }
       window.tcpwave = { data: data, state: state, refresh: refresh, open: open, setMode: setMode };
     })();
 

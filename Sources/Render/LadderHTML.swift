@@ -49,8 +49,8 @@ public enum LadderHTML {
         s += table(rows.prefix(staticRows), drawn: drawnNumbers)
         s += "<section id=\"tw-detail\" hidden=\"hidden\">\n<h2 id=\"tw-detail-title\">Connection</h2>\n"
         s += "<div class=\"tw-switch\" role=\"tablist\"><button type=\"button\" data-mode=\"ladder\">ladder</button><button type=\"button\" data-mode=\"seq\">time-sequence</button><button type=\"button\" data-mode=\"both\">side by side</button></div>\n"
-        s += "<div id=\"tw-detail-body\" class=\"tw-mode-ladder\"></div>\n</section>\n"
-        s += "<div class=\"tw-legend-box\">\n\(LadderSVG.legendElement())</div>\n"
+        s += "<div id=\"tw-detail-body\" class=\"tw-mode-ladder\"></div>\n"
+        s += "<div class=\"tw-legend-box\">\n\(LadderSVG.legendElement())</div>\n</section>\n"
         for flow in drawn {
             s += "<template id=\"flow-\(flow.number)\">\n"
             s += "<div class=\"tw-pane tw-pane-ladder\">\n\(LadderSVG.htmlElement(flow, msl: msl))</div>\n"

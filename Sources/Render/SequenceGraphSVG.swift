@@ -119,7 +119,7 @@ public enum SequenceGraphSVG {
                 normal += bar
             }
             for (flag, word) in [(TCPFlags.syn, "SYN"), (.fin, "FIN"), (.rst, "RST")] where p.flags.contains(flag) {
-                labels += LadderSVG.text(Int(xx) + 4, Int(y1) - 3, word, cls: word == "RST" ? "tw-seq-label tw-f-anomaly" : "tw-seq-label")
+                labels += LadderSVG.text(Swift.min(Int(xx) + 4, plotRight - 24), Int(y1) - 3, word, cls: word == "RST" ? "tw-seq-label tw-f-anomaly" : "tw-seq-label")
             }
         }
         for p in acks {

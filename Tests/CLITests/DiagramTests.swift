@@ -314,7 +314,7 @@ struct DiagramTests {
 
     /// Renders the document example's HTML page with headless Chromium and checks that a real
     /// screenshot came out. Skipped (with a printed reason) where Chromium is not installed;
-    /// `Fixtures/scripts/diagram-screenshot.sh` makes the README's picture (docs/document-example.png) the same way.
+    /// `Fixtures/scripts/report-screenshots.sh` makes the README's pictures (docs/*.png) the same way.
     @Test("headless Chromium renders the HTML page")
     func browser() throws {
         guard let chromium = ["chromium", "chromium-browser", "google-chrome"].lazy.compactMap({ Harness.which($0) }).first else {
