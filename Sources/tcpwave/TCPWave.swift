@@ -137,7 +137,7 @@ struct TCPWave: ParsableCommand {
     @Option(name: .customLong("likely-server-ports"), parsing: .unconditional, help: ArgumentHelp("Zeek's likely_server_ports, which pick the originator of a connection seen without its SYN: ports separated by commas, 'default' (Zeek's default scripts) or 'none'.", valueName: "ports"))
     var likelyServerPorts = "default"
 
-    @Option(name: .customLong("diagram"), parsing: .unconditional, help: ArgumentHelp("Draw ladder diagrams of the connections into FILE.svg (one below another) or FILE.html (a sortable table of connections and every diagram), when the input ends.", valueName: "file"), completion: .file(extensions: ["svg", "html"]))
+    @Option(name: .customLong("diagram"), parsing: .unconditional, help: ArgumentHelp("Draw ladder diagrams of the connections into FILE.svg (one below another) or FILE.html (a report: endpoints per state over time, every connection in a searchable table, ladders and time-sequence graphs), when the input ends.", valueName: "file"), completion: .file(extensions: ["svg", "html"]))
     var diagram: String?
 
     @Flag(name: .customLong("ladder"), help: "Instead of packet lines, print each connection's ladder diagram as text, fitted to the terminal (COLUMNS, else its width, else 100).")
