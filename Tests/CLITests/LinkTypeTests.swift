@@ -13,10 +13,10 @@ struct LinkTypeTests {
     ]
 
     /// The shared corpus' captures of the link types added for issue 15 (found by scanning every
-    /// capture's link type), with the TCP packets tshark counts in each. lspping-fec-ldp.pcap
-    /// (PPP carrying MPLS) is left to the MPLS decoder's tests.
+    /// capture's link type), with the TCP packets tshark counts in each.
     static let corpusCaptures: [(String, Int)] = [
         ("tcpdump/bgp_vpn_attrset.pcap", 1),                                  // PPP
+        ("tcpdump/lspping-fec-ldp.pcap", 3),                                  // PPP carrying MPLS
         ("tcpdump/bgp-aigp.pcap", 1),                                         // Juniper Ethernet
         ("tcpdump/arcnet-rfc1051-arp-icmp-http.pcap", 14),                    // Linux ARCNET, RFC 1051
         ("tcpdump/arcnet-rfc1201-arp-icmp-http.pcap", 14),                    // Linux ARCNET, RFC 1201
