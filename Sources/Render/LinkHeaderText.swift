@@ -17,11 +17,11 @@ struct LinkHeaderText {
     let quick: Bool
 
     /// `wireLength` is the frame's length on the wire, which `-e` prints.
-    func write(_ p: UnsafeRawBufferPointer, wireLength: Int, _ network: NetworkHeader, into out: inout OutputBuffer) {
-        write(linkType, p, Swift.max(0, wireLength), network, &out)
+    func write(_ p: UnsafeRawBufferPointer, wireLength: Int, into out: inout OutputBuffer) {
+        write(linkType, p, Swift.max(0, wireLength), &out)
     }
 
-    private func write(_ type: LinkType, _ p: UnsafeRawBufferPointer, _ wireLength: Int, _ network: NetworkHeader, _ out: inout OutputBuffer) {
+    private func write(_ type: LinkType, _ p: UnsafeRawBufferPointer, _ wireLength: Int, _ out: inout OutputBuffer) {
         switch type {
         case .ethernet:
             guard headers, p.has(0, 14) else { return }
@@ -134,7 +134,7 @@ struct LinkHeaderText {
                 out.append(": ")
             }
             guard inner != .ppi, p.has(0, length) else { return }
-            write(inner, UnsafeRawBufferPointer(rebasing: p[length...]), Swift.max(0, wireLength - length), network, &out)
+            write(inner, UnsafeRawBufferPointer(rebasing: p[length...]), Swift.max(0, wireLength - length), &out)
         case .arcnetLinux, .arcnetBSD:
             guard headers else { return }
             writeARCNET(p, linux: type == .arcnetLinux, wireLength, &out)
@@ -524,21 +524,26 @@ struct LinkHeaderText {
 
     /// tcpdump's names (its `ethertype_values`) for the EtherTypes a TCP line can pass through.
     private func appendEtherTypeName(_ type: UInt16, _ out: inout OutputBuffer) {
+        out.append(LinkHeaderText.etherTypeName(type) ?? "Unknown")
+    }
+
+    static func etherTypeName(_ type: UInt16) -> StaticString? {
         switch type {
-        case 0x0004: out.append("802.2")
-        case 0x0800: out.append("IPv4")
-        case 0x86dd: out.append("IPv6")
-        case 0x8100: out.append("802.1Q")
-        case 0x88a8: out.append("802.1Q-QinQ")
-        case 0x9100: out.append("802.1Q-9100")
-        case 0x9200: out.append("802.1Q-9200")
-        case 0x8847: out.append("MPLS unicast")
-        case 0x8848: out.append("MPLS multicast")
-        case 0x8863: out.append("PPPoE D")
-        case 0x8864: out.append("PPPoE S")
-        case 0x6558: out.append("TEB")
-        case 0x0806: out.append("ARP")
-        default: out.append("Unknown")
+        case 0x0004: return "802.2"
+        case 0x0800: return "IPv4"
+        case 0x86dd: return "IPv6"
+        case 0x8100: return "802.1Q"
+        case 0x88a8: return "802.1Q-QinQ"
+        case 0x9100: return "802.1Q-9100"
+        case 0x9200: return "802.1Q-9200"
+        case 0x8847: return "MPLS unicast"
+        case 0x8848: return "MPLS multicast"
+        case 0x8863: return "PPPoE D"
+        case 0x8864: return "PPPoE S"
+        case 0x6558: return "TEB"
+        case 0x0806: return "ARP"
+        case 0x880b: return "PPP"
+        default: return nil
         }
     }
 }

@@ -49,7 +49,7 @@ public struct TcpdumpPrinter {
     func writeLinkText(_ p: UnsafeRawBufferPointer, _ wireLength: Int, _ network: NetworkHeader, _ out: inout OutputBuffer) {
         if linkType == .ethernet && !style.linkHeaders { return }
         LinkHeaderText(linkType: linkType, headers: style.linkHeaders, verbosity: style.verbosity, quick: style.quick)
-            .write(p, wireLength: wireLength, network, into: &out)
+            .write(p, wireLength: wireLength, into: &out)
     }
 
     /// The same for a frame whose length on the wire is not at hand: `-e` prints the captured length.
@@ -63,7 +63,7 @@ public struct TcpdumpPrinter {
         writeLinkText(p, wireLength ?? p.count, network, &out)
         if let decoder {
             let layers = decoder.encapsulationLayers(p, wireLength: wireLength ?? p.count)
-            if !layers.isEmpty && !TunnelText.write(layers, p, verbosity: style.verbosity, into: &out) { return }
+            if !layers.isEmpty && !TunnelText.write(layers, p, verbosity: style.verbosity, linkHeaders: style.linkHeaders, into: &out) { return }
         }
         if network.lengthIsUnstated, case .ipv4 = network {
             writeBadLength(network, &out)
@@ -112,7 +112,7 @@ public struct TcpdumpPrinter {
         writeLinkText(p, wireLength ?? p.count, v.network, &out)
         if v.tunnel != 0, let decoder {
             let layers = decoder.encapsulationLayers(p, wireLength: wireLength ?? p.count)
-            if !TunnelText.write(layers, p, verbosity: style.verbosity, into: &out) { return true }
+            if !TunnelText.write(layers, p, verbosity: style.verbosity, linkHeaders: style.linkHeaders, into: &out) { return true }
         }
         let withAddresses = IPHeaderText.write(v.network, p, bytesMissing: v.ipBytesMissing, verbosity: style.verbosity,
                                                protocolName: !style.linkHeaders, into: &out)

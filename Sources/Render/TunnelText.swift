@@ -7,8 +7,10 @@ public enum TunnelText {
     /// Writes everything before the inner IP header's text. Returns false when tcpdump stops
     /// before the inner TCP segment (ERSPAN, which 4.99 prints as `gre-proto-0x88be`, and
     /// GTP-U, which it prints as plain UDP): the line is complete.
+    /// `linkHeaders` (`-e`): IP headers lose their `IP `/`IP6 ` word and inner Ethernet and PPP
+    /// headers are printed, as tcpdump's `-e` does at every level.
     static func write(_ layers: [EncapsulationLayer], _ p: UnsafeRawBufferPointer, verbosity v: Int,
-                      into out: inout OutputBuffer) -> Bool {
+                      linkHeaders: Bool = false, into out: inout OutputBuffer) -> Bool {
         var source = IPAddress(ipv4: 0), destination = IPAddress(ipv4: 0)
         for (i, layer) in layers.enumerated() {
             let at = layer.offset
@@ -17,14 +19,14 @@ public enum TunnelText {
             case .ipv4:
                 guard case .success(let h) = IPv4Header.read(p, at: at) else { return false }
                 let missing = Swift.max(0, Int(h.totalLength) - layer.length)
-                _ = IPHeaderText.write(.ipv4(h), p, bytesMissing: missing, verbosity: v, into: &out)
+                _ = IPHeaderText.write(.ipv4(h), p, bytesMissing: missing, verbosity: v, protocolName: !linkHeaders, into: &out)
                 source = IPAddress(ipv4: h.source)
                 destination = IPAddress(ipv4: h.destination)
                 if next != .udp { appendAddresses(source, destination, &out) }
             case .ipv6:
                 guard case .success(let h) = IPv6Header.read(p, at: at) else { return false }
                 let missing = Swift.max(0, 40 + Int(h.payloadLength) - layer.length)
-                _ = IPHeaderText.write(.ipv6(h), p, bytesMissing: missing, verbosity: v, into: &out)
+                _ = IPHeaderText.write(.ipv6(h), p, bytesMissing: missing, verbosity: v, protocolName: !linkHeaders, into: &out)
                 source = h.source
                 destination = h.destination
             case .udp:
@@ -44,9 +46,9 @@ public enum TunnelText {
                 out.append(decimal: UInt64(p.be32(at + 4) >> 8))
                 out.append("\n")
             case .geneve:
-                writeGeneve(layer, p, verbosity: v, &out)
+                writeGeneve(layer, p, verbosity: v, linkHeaders: linkHeaders, &out)
             case .gre:
-                if !writeGRE(layer, p, verbosity: v, &out) { return false }
+                if !writeGRE(layer, p, verbosity: v, linkHeaders: linkHeaders, &out) { return false }
             case .mpls:
                 out.append("MPLS")
                 var label = at
@@ -100,9 +102,15 @@ public enum TunnelText {
                     out.append(UInt8(ascii: "]"))
                 }
                 out.append(" ")
-            case .ethernet, .ppp, .erspan, .gtpU:
+            case .ethernet, .ppp:
                 // Without -e tcpdump prints nothing for an inner Ethernet header or PPP's
-                // protocol field; ERSPAN and GTP-U end the line before they are reached.
+                // protocol field; with it, what it prints for those link types.
+                if linkHeaders && p.has(at, 1) {
+                    LinkHeaderText(linkType: layer.kind == .ethernet ? .ethernet : .ppp, headers: true, verbosity: v, quick: false)
+                        .write(UnsafeRawBufferPointer(rebasing: p[at...]), wireLength: layer.length, into: &out)
+                }
+            case .erspan, .gtpU:
+                // ERSPAN and GTP-U end the line before they are reached.
                 break
             }
         }
@@ -153,8 +161,17 @@ public enum TunnelText {
         }
     }
 
+    /// `-e`: `, proto IPv4 (0x0800)` in GRE's and Geneve's text.
+    private static func appendProto(_ proto: UInt16, _ out: inout OutputBuffer) {
+        out.append(", proto ")
+        if let name = LinkHeaderText.etherTypeName(proto) { out.append(name) } else { out.append("unknown") }
+        out.append(" (0x")
+        out.append(hex: UInt64(proto), minimumDigits: 4)
+        out.append(UInt8(ascii: ")"))
+    }
+
     private static func writeGeneve(_ layer: EncapsulationLayer, _ p: UnsafeRawBufferPointer, verbosity v: Int,
-                                    _ out: inout OutputBuffer) {
+                                    linkHeaders: Bool, _ out: inout OutputBuffer) {
         let at = layer.offset
         let flags = p.u8(at + 1)
         out.append("Geneve, Flags [")
@@ -169,6 +186,7 @@ public enum TunnelText {
             out.append(", rsvd 0x")
             out.append(hex: UInt64(reserved))
         }
+        if linkHeaders { appendProto(p.be16(at + 2), &out) }
         let optionsLength = Int(p.u8(at) & 0x3f) * 4
         if optionsLength > 0 {
             out.append(", options [")
@@ -225,7 +243,7 @@ public enum TunnelText {
     /// GRE version 0 (RFC 2784/2890) and version 1 (PPTP). False when the payload is one
     /// tcpdump 4.99 does not decode (ERSPAN): it prints the protocol number and stops.
     private static func writeGRE(_ layer: EncapsulationLayer, _ p: UnsafeRawBufferPointer, verbosity v: Int,
-                                 _ out: inout OutputBuffer) -> Bool {
+                                 linkHeaders: Bool, _ out: inout OutputBuffer) -> Bool {
         let at = layer.offset
         let flags = p.be16(at), proto = p.be16(at + 2)
         let version = flags & 7
@@ -277,6 +295,7 @@ public enum TunnelText {
                 out.append(decimal: UInt64(p.be32(o)))
             }
         }
+        if linkHeaders { appendProto(proto, &out) }
         out.append(", length ")
         out.append(decimal: UInt64(layer.length))
         out.append(v > 0 ? "\n\t" : ": ")
