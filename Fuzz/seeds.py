@@ -52,7 +52,8 @@ def main(outdir):
         for i, frame in enumerate(frames[:64]):
             open(os.path.join(dirs["FuzzDecoder"], f"{base}-{i}"), "wb").write(bytes([selector]) + frame)
             ip = frame[14:] if link == 1 else frame
-            pipeline += struct.pack(">HB", len(ip), 1) + ip
+            if len(ip) <= 0xFFFF:  # a jumbo or TSO frame does not fit the length field
+                pipeline += struct.pack(">HB", len(ip), 1) + ip
             n += 1
         open(os.path.join(dirs["FuzzPipeline"], base), "wb").write(pipeline[:60000])
     print(f"seeds: {n} frames from {len(fixtures)} fixtures in {outdir}")

@@ -3,7 +3,8 @@ import Wire
 
 /// One frame on one link type: the first byte picks the link type (and, in its high bits, `-e`
 /// and `-q`), the rest is the frame. Decoding, the option summary and the tcpdump line (link
-/// header text included) must never trap.
+/// header text included) must never trap, tunnels too (Fixtures/pcap/tunnels seeds them) with
+/// the tunnel's description.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size >= 1 else { return 0 }
@@ -22,6 +23,8 @@ public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) ->
     case .tcp(let view):
         _ = TCPOptionSummary(frame, tcp: view.tcp)
         printer.writeTCP(view, frame, wireLength: wireLength, into: &out)
+        // A tunnelled segment's outer headers are walked again for its connection's name.
+        if view.tunnel != 0 { _ = TunnelText.describe(frame, decoder: decoder, wireLength: wireLength) }
     case let .truncatedTCP(network, offset, length):
         printer.writeTruncatedTCP(network: network, transportOffset: offset, transportLength: length, frame,
                                   wireLength: wireLength, into: &out)
