@@ -8,7 +8,7 @@ extension TcpdumpPrinter {
         writeLinkText(p, f.network, &out)
         // IPv6: the extension text names the addresses and ends with the fragment header.
         _ = IPHeaderText.write(f.network, p, bytesMissing: f.ipBytesMissing, verbosity: style.verbosity,
-                               protocolName: !style.linkHeaders, into: &out)
+                               protocolName: !style.linkHeaders, verifyChecksum: !style.skipChecksums, into: &out)
         if case .ipv4(let h) = f.network {
             out.appendIPv4(h.source)
             out.append(" > ")

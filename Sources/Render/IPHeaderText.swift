@@ -7,7 +7,7 @@ enum IPHeaderText {
     /// addresses with the ports (the IP header's own protocol field says TCP).
     /// `protocolName` is false with `-e`: the link header has named the EtherType already.
     static func write(_ network: NetworkHeader, _ p: UnsafeRawBufferPointer, bytesMissing: Int, verbosity: Int,
-                      protocolName: Bool = true, into out: inout OutputBuffer) -> Bool {
+                      protocolName: Bool = true, verifyChecksum: Bool = true, into out: inout OutputBuffer) -> Bool {
         switch network {
         case .ipv4(let h):
             if protocolName { out.append("IP ") }
@@ -16,7 +16,7 @@ enum IPHeaderText {
                 out.append(decimal: UInt64(bytesMissing))
                 out.append(" bytes missing! ")
             }
-            if verbosity > 0 { writeIPv4Verbose(h, p, &out) }
+            if verbosity > 0 { writeIPv4Verbose(h, p, verifyChecksum: verifyChecksum, &out) }
             return h.proto == 6
         case .ipv6(let h):
             if protocolName { out.append("IP6 ") }
@@ -75,7 +75,7 @@ enum IPHeaderText {
         }
     }
 
-    static func writeIPv4Verbose(_ h: IPv4Header, _ p: UnsafeRawBufferPointer, _ out: inout OutputBuffer) {
+    static func writeIPv4Verbose(_ h: IPv4Header, _ p: UnsafeRawBufferPointer, verifyChecksum: Bool = true, _ out: inout OutputBuffer) {
         out.append("(tos 0x")
         out.append(hex: UInt64(h.tos))
         switch h.tos & 3 {
@@ -112,7 +112,8 @@ enum IPHeaderText {
         var sum = InternetChecksum()
         sum.add(p, offset: h.offset, count: h.headerLength)
         let residue = sum.residue
-        if residue != 0 {
+        // -K: tcpdump verifies no checksum.
+        if verifyChecksum && residue != 0 {
             out.append(", bad cksum ")
             out.append(hex: UInt64(h.checksum))
             out.append(" (->")

@@ -63,14 +63,14 @@ public struct TcpdumpPrinter {
         writeLinkText(p, wireLength ?? p.count, network, &out)
         if let decoder {
             let layers = decoder.encapsulationLayers(p, wireLength: wireLength ?? p.count)
-            if !layers.isEmpty && !TunnelText.write(layers, p, verbosity: style.verbosity, linkHeaders: style.linkHeaders, into: &out) { return }
+            if !layers.isEmpty && !TunnelText.write(layers, p, verbosity: style.verbosity, linkHeaders: style.linkHeaders, verifyChecksum: !style.skipChecksums, into: &out) { return }
         }
         if network.lengthIsUnstated, case .ipv4 = network {
             writeBadLength(network, &out)
             return
         }
         let withAddresses = IPHeaderText.write(network, p, bytesMissing: 0, verbosity: style.verbosity,
-                                               protocolName: !style.linkHeaders, into: &out)
+                                               protocolName: !style.linkHeaders, verifyChecksum: !style.skipChecksums, into: &out)
         // An IPv6 first fragment with no data: tcpdump stops after `frag (0|0) `.
         if transportLength <= 0, case .ipv6(let h) = network, h.hasFragmentHeader { return }
         let end = Swift.min(p.count, transportOffset + Swift.max(0, transportLength))
@@ -112,10 +112,10 @@ public struct TcpdumpPrinter {
         writeLinkText(p, wireLength ?? p.count, v.network, &out)
         if v.tunnel != 0, let decoder {
             let layers = decoder.encapsulationLayers(p, wireLength: wireLength ?? p.count)
-            if !TunnelText.write(layers, p, verbosity: style.verbosity, linkHeaders: style.linkHeaders, into: &out) { return true }
+            if !TunnelText.write(layers, p, verbosity: style.verbosity, linkHeaders: style.linkHeaders, verifyChecksum: !style.skipChecksums, into: &out) { return true }
         }
         let withAddresses = IPHeaderText.write(v.network, p, bytesMissing: v.ipBytesMissing, verbosity: style.verbosity,
-                                               protocolName: !style.linkHeaders, into: &out)
+                                               protocolName: !style.linkHeaders, verifyChecksum: !style.skipChecksums, into: &out)
         let tcp = v.tcp
         writePorts(v.network, tcp.sourcePort, tcp.destinationPort, withAddresses, &out)
 
@@ -161,7 +161,7 @@ public struct TcpdumpPrinter {
         case .ipv4(let h): fragmented = h.moreFragments
         case .ipv6(let h): fragmented = h.hasFragmentHeader
         }
-        if style.verbosity > 0 && !fragmented && tcp.offset + length <= end {
+        if style.verbosity > 0 && !style.skipChecksums && !fragmented && tcp.offset + length <= end {
             var sum = InternetChecksum()
             sum.add(address: v.network.source)
             sum.add(address: checksumDestination(v.network, p))

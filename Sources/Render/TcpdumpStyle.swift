@@ -13,6 +13,8 @@ public struct TcpdumpStyle: Sendable {
     public var nanoseconds = false
     /// `-x`/`-X`/`-A` and their doubled forms: the packet's bytes after its line (PayloadDump.swift).
     public var payloadDump: PayloadDump? = nil
+    /// `-K`: no IP or TCP checksum is verified (nor printed with `-v`).
+    public var skipChecksums = false
     /// `-e`: the link-level header before the network layer.
     public var linkHeaders = false
 

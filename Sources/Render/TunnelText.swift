@@ -10,7 +10,7 @@ public enum TunnelText {
     /// `linkHeaders` (`-e`): IP headers lose their `IP `/`IP6 ` word and inner Ethernet and PPP
     /// headers are printed, as tcpdump's `-e` does at every level.
     static func write(_ layers: [EncapsulationLayer], _ p: UnsafeRawBufferPointer, verbosity v: Int,
-                      linkHeaders: Bool = false, into out: inout OutputBuffer) -> Bool {
+                      linkHeaders: Bool = false, verifyChecksum: Bool = true, into out: inout OutputBuffer) -> Bool {
         var source = IPAddress(ipv4: 0), destination = IPAddress(ipv4: 0)
         for (i, layer) in layers.enumerated() {
             let at = layer.offset
@@ -19,18 +19,18 @@ public enum TunnelText {
             case .ipv4:
                 guard case .success(let h) = IPv4Header.read(p, at: at) else { return false }
                 let missing = Swift.max(0, Int(h.totalLength) - layer.length)
-                _ = IPHeaderText.write(.ipv4(h), p, bytesMissing: missing, verbosity: v, protocolName: !linkHeaders, into: &out)
+                _ = IPHeaderText.write(.ipv4(h), p, bytesMissing: missing, verbosity: v, protocolName: !linkHeaders, verifyChecksum: verifyChecksum, into: &out)
                 source = IPAddress(ipv4: h.source)
                 destination = IPAddress(ipv4: h.destination)
                 if next != .udp { appendAddresses(source, destination, &out) }
             case .ipv6:
                 guard case .success(let h) = IPv6Header.read(p, at: at) else { return false }
                 let missing = Swift.max(0, 40 + Int(h.payloadLength) - layer.length)
-                _ = IPHeaderText.write(.ipv6(h), p, bytesMissing: missing, verbosity: v, protocolName: !linkHeaders, into: &out)
+                _ = IPHeaderText.write(.ipv6(h), p, bytesMissing: missing, verbosity: v, protocolName: !linkHeaders, verifyChecksum: verifyChecksum, into: &out)
                 source = h.source
                 destination = h.destination
             case .udp:
-                writeUDP(layer, p, source, destination, verbosity: v, &out)
+                writeUDP(layer, p, source, destination, verbosity: v, verifyChecksum: verifyChecksum, &out)
                 if next == .gtpU {
                     out.append("UDP, length ")
                     out.append(decimal: UInt64(Swift.max(0, Swift.min(Int(p.be16(at + 4)), layer.length) - 8)))
@@ -127,7 +127,7 @@ public enum TunnelText {
     /// Addresses with ports, then `-v`'s checksum verdict: IPv4 from `-vv` on (a zero checksum
     /// is "no cksum"), IPv6 from `-v` on, only when the whole datagram was captured.
     private static func writeUDP(_ layer: EncapsulationLayer, _ p: UnsafeRawBufferPointer, _ source: IPAddress,
-                                 _ destination: IPAddress, verbosity v: Int, _ out: inout OutputBuffer) {
+                                 _ destination: IPAddress, verbosity v: Int, verifyChecksum: Bool, _ out: inout OutputBuffer) {
         let at = layer.offset
         out.append(endpoint: Endpoint(address: source, port: p.be16(at)))
         out.append(" > ")
@@ -137,7 +137,7 @@ public enum TunnelText {
         guard declared >= 8 else { return }
         let length = Swift.min(declared, layer.length)
         let field = p.be16(at + 6)
-        guard source.isIPv6 ? v > 0 : v > 1 else { return }
+        guard verifyChecksum, source.isIPv6 ? v > 0 : v > 1 else { return }
         if !source.isIPv6 && field == 0 {
             out.append("[no cksum] ")
             return

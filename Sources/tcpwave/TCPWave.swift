@@ -187,7 +187,7 @@ struct TCPWave: ParsableCommand {
         } else if let connLog {
             settings.format = .connLog(connLog == .json ? .json : .tsv)
         }
-        settings.verifyChecksums = settings.format != .text && !ignoreChecksums
+        settings.verifyChecksums = settings.format != .text && !ignoreChecksums && !more.noChecksums
         // Zeek's records count packets until 5 s after a close: keep closed connections whole
         // that long (costs memory on captures with many short connections, so only here).
         if settings.format != .text { settings.tracker.closedGrace = Session.recordDelay }
@@ -206,6 +206,8 @@ struct TCPWave: ParsableCommand {
         if !file.isEmpty && interface != nil { throw ValidationError("-r and -i are alternatives; choose one") }
         try more.validateInputs(file, live: interface != nil)
         try more.validateRotation(writing: writeFile != nil)
+        try more.validateOthers()
+        if more.countOnly && interface != nil { throw ValidationError("--count applies to capture files (-r, -V)") }
         if let duration, !(duration > 0 && duration <= 365.0 * 86_400) { throw ValidationError("--duration \(duration): must be more than 0 and at most a year of seconds") }
         if duration != nil && interface == nil { throw ValidationError("--duration applies to live capture (-i)") }
         if immediateMode && interface == nil { throw ValidationError("--immediate-mode applies to live capture (-i)") }
@@ -246,7 +248,8 @@ struct TCPWave: ParsableCommand {
         style.quick = quick
         style.packetNumbers = packetNumbers
         style.timestamps = TimestampStyle(tCount: timestampFlags)
-        style.nanoseconds = nano
+        style.nanoseconds = nano || more.timestampPrecision == "nano"
+        style.skipChecksums = more.noChecksums
         style.payloadDump = more.payloadDump
         style.linkHeaders = linkHeaders
         var tracker = TrackerConfiguration(
@@ -280,6 +283,13 @@ struct TCPWave: ParsableCommand {
             status = LiveRun(interface: interface, settings: settings, options: live, writePath: writeFile,
                              user: user ?? (geteuid() == 0 ? "nobody" : nil), duration: duration,
                              lineBuffered: lines, packetBuffered: packetBuffered).run()
+        } else if more.countOnly {
+            let paths: [String]
+            do { paths = try more.capturePaths(file) } catch {
+                diagnose(error.description)
+                throw ExitCode(1)
+            }
+            status = CountRun(paths: paths, settings: settings).run()
         } else if more.readsSeveral(file) {
             let paths: [String]
             do { paths = try more.capturePaths(file) } catch {

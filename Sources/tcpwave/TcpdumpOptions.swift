@@ -77,6 +77,12 @@ struct TcpdumpOptions: ParsableArguments {
         return r
     }
 
+    func validateOthers() throws {
+        if let timestampPrecision, !["micro", "nano"].contains(timestampPrecision) {
+            throw ValidationError("--time-stamp-precision \(timestampPrecision): give micro or nano")
+        }
+    }
+
     func validateRotation(writing: Bool) throws {
         let given = [("-C", fileSize != nil), ("-G", rotateSeconds != nil), ("-W", fileCount != nil), ("-z", postRotateCommand != nil)]
         if let (letter, _) = given.first(where: { $0.1 }), !writing { throw ValidationError("\(letter) applies to the file written with -w") }
@@ -86,6 +92,18 @@ struct TcpdumpOptions: ParsableArguments {
         if fileCount != nil && rotation == nil { throw ValidationError("-W applies with -C or -G") }
         if postRotateCommand != nil && rotation == nil { throw ValidationError("-z applies with -C or -G") }
     }
+
+    @Flag(name: .customShort("K"), help: "Verify no IP or TCP checksum: none printed with -v, and for the Zeek columns as --ignore-checksums.")
+    var noChecksums = false
+
+    @Flag(name: .customShort("N"), help: "Do not print domain names qualified (tcpwave never resolves names; accepted for habit).")
+    var unqualifiedNames = false
+
+    @Flag(name: .customLong("count"), help: "Print only the number of packets read (those the filter passes), as tcpdump --count does.")
+    var countOnly = false
+
+    @Option(name: .customLong("time-stamp-precision"), parsing: .unconditional, help: ArgumentHelp("Timestamps in micro(seconds) or nano(seconds): libpcap scales a file's times, and a live capture asks the kernel for them (--nano is the same as nano).", valueName: "micro|nano"), completion: .list(["micro", "nano"]))
+    var timestampPrecision: String?
 
     /// `-x`, `-X`, `-A` as one dump (tcpdump's precedence: -X, then -x, then -A).
     var payloadDump: PayloadDump? { PayloadDump(x: hex, X: hexAndASCII, A: ascii) }
