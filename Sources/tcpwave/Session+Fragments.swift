@@ -16,6 +16,7 @@ extension Session {
             printer.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &out)
             line(&printer, &out)
             if settings.annotate { FragmentText.write(outcome, event: event, into: &out) }
+            settings.style.payloadDump?.write(record.bytes, linkHeaderLength: network.offset, into: &out)
             out.append(UInt8(ascii: "\n"))
             out.endLine()
         }
