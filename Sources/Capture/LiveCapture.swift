@@ -14,12 +14,19 @@ public struct LiveOptions: Sendable {
     /// The kernel hands over a block of packets when it is full or this long after its first
     /// packet (tcpdump's 1000 ms): the upper bound on a line's delay in buffered delivery.
     public var readTimeoutMilliseconds: Int32 = 1000
+    /// `-Q`: only packets received (`in`), sent (`out`), or both (`inout`, the default).
+    public var direction: CaptureDirection? = nil
 
     /// 4 MiB: twice libpcap's default, so that a burst of short connections fits while the
     /// tracker catches up.
     public static let defaultBufferKiB = 4096
 
     public init() {}
+}
+
+/// `-Q`'s directions, as tcpdump names them.
+public enum CaptureDirection: String, Sendable, CaseIterable {
+    case `in`, out, `inout`
 }
 
 extension CaptureSource {
@@ -39,6 +46,19 @@ extension CaptureSource {
             let detail = String(cString: pcap_geterr(h))
             pcap_close(h)
             throw activationError(name, status, detail)
+        }
+        if let direction = options.direction {
+            let value: pcap_direction_t
+            switch direction {
+            case .in: value = PCAP_D_IN
+            case .out: value = PCAP_D_OUT
+            case .inout: value = PCAP_D_INOUT
+            }
+            if pcap_setdirection(h, value) != 0 {
+                let detail = String(cString: pcap_geterr(h))
+                pcap_close(h)
+                throw .openInterface(name: name, message: "-Q \(direction.rawValue): \(detail)", hint: nil)
+            }
         }
         // Linux's "any" device: cooked v2 carries the interface and direction that tcpdump 4.99
         // prints (`eth0  In  IP ...`). Older kernels or libpcaps keep cooked v1.

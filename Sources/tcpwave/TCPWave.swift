@@ -206,7 +206,7 @@ struct TCPWave: ParsableCommand {
         if !file.isEmpty && interface != nil { throw ValidationError("-r and -i are alternatives; choose one") }
         try more.validateInputs(file, live: interface != nil)
         try more.validateRotation(writing: writeFile != nil)
-        try more.validateOthers()
+        try more.validateOthers(live: interface != nil)
         if more.countOnly && interface != nil { throw ValidationError("--count applies to capture files (-r, -V)") }
         if let duration, !(duration > 0 && duration <= 365.0 * 86_400) { throw ValidationError("--duration \(duration): must be more than 0 and at most a year of seconds") }
         if duration != nil && interface == nil { throw ValidationError("--duration applies to live capture (-i)") }
@@ -280,6 +280,7 @@ struct TCPWave: ParsableCommand {
             live.promiscuous = !noPromiscuous
             live.bufferKiB = bufferSize
             live.immediate = immediateMode
+            live.direction = more.direction.flatMap(CaptureDirection.init(rawValue:))
             status = LiveRun(interface: interface, settings: settings, options: live, writePath: writeFile,
                              user: user ?? (geteuid() == 0 ? "nobody" : nil), duration: duration,
                              lineBuffered: lines, packetBuffered: packetBuffered).run()

@@ -8,12 +8,12 @@ enum TcpdumpArgv {
     /// `--immediate-mode` are tcpdump's buffering options.
     static let flagLetters: Set<Character> = ["D", "p", "l", "U", "n", "S", "t", "v", "q", "#", "x", "X", "A", "e", "K", "N"]
     /// Letters that take a value, attached (`-c100`) or as the next argument (`-c 100`).
-    static let valueLetters: Set<Character> = ["r", "i", "s", "B", "w", "Z", "c", "F", "V", "C", "G", "W", "z"]
+    static let valueLetters: Set<Character> = ["r", "i", "s", "B", "w", "Z", "c", "F", "V", "C", "G", "W", "z", "Q"]
     /// Long options that take a value as the next argument (`--msl 30`); that argument is never
     /// rewritten, even when it starts with `-` (`--flow -1` is then reported as a bad number).
     static let valueOptions: Set<String> = [
         "--duration", "--msl", "--idle-timeout", "--max-flows", "--syn-flood-threshold", "--syn-flood-window",
-        "--likely-server-ports", "--diagram", "--flow", "--lang", "--time-stamp-precision",
+        "--likely-server-ports", "--diagram", "--flow", "--lang", "--time-stamp-precision", "--direction",
     ]
 
     static func rewrite(_ given: [String]) -> [String] {

@@ -77,7 +77,11 @@ struct TcpdumpOptions: ParsableArguments {
         return r
     }
 
-    func validateOthers() throws {
+    func validateOthers(live: Bool) throws {
+        if let direction {
+            if CaptureDirection(rawValue: direction) == nil { throw ValidationError("-Q \(direction): give in, out or inout") }
+            if !live { throw ValidationError("-Q applies to live capture (-i)") }
+        }
         if let timestampPrecision, !["micro", "nano"].contains(timestampPrecision) {
             throw ValidationError("--time-stamp-precision \(timestampPrecision): give micro or nano")
         }
@@ -104,6 +108,9 @@ struct TcpdumpOptions: ParsableArguments {
 
     @Option(name: .customLong("time-stamp-precision"), parsing: .unconditional, help: ArgumentHelp("Timestamps in micro(seconds) or nano(seconds): libpcap scales a file's times, and a live capture asks the kernel for them (--nano is the same as nano).", valueName: "micro|nano"), completion: .list(["micro", "nano"]))
     var timestampPrecision: String?
+
+    @Option(name: [.customShort("Q"), .customLong("direction")], parsing: .unconditional, help: ArgumentHelp("Live capture: only packets received (in), sent (out), or both (inout, the default).", valueName: "in|out|inout"), completion: .list(["in", "out", "inout"]))
+    var direction: String?
 
     /// `-x`, `-X`, `-A` as one dump (tcpdump's precedence: -X, then -x, then -A).
     var payloadDump: PayloadDump? { PayloadDump(x: hex, X: hexAndASCII, A: ascii) }

@@ -165,7 +165,7 @@ _tcpwave() {
     local -a repeating_flags=(-n -t -v -x -X -A)
     local -a non_repeating_flags=(-D -p -l -U --packet-buffered --immediate-mode -S --nano -q -e -# --no-annotate --timeline --summary --single-thread --note-names --json --ignore-checksums --ladder --explain --merge -K -N --count --version -h --help)
     local -a repeating_options=(-r)
-    local -a non_repeating_options=(-i -s -B -w -Z --duration -c --msl --idle-timeout --max-flows --syn-flood-threshold --syn-flood-window --conn-log --likely-server-ports --diagram --flow --lang -F -V -C -G -W -z --time-stamp-precision)
+    local -a non_repeating_options=(-i -s -B -w -Z --duration -c --msl --idle-timeout --max-flows --syn-flood-threshold --syn-flood-window --conn-log --likely-server-ports --diagram --flow --lang -F -V -C -G -W -z --time-stamp-precision -Q --direction)
     __tcpwave_offer_flags_options -1
 
     # Offer option value completions
@@ -254,6 +254,10 @@ _tcpwave() {
         ;;
     '--time-stamp-precision')
         __tcpwave_add_completions -W 'micro'$'\n''nano'
+        return
+        ;;
+    '-Q'|'--direction')
+        __tcpwave_add_completions -W 'in'$'\n''out'$'\n''inout'
         return
         ;;
     esac
