@@ -391,11 +391,19 @@ struct Session: ~Copyable {
             ConnLog.writeFooter(closed: time(nil), into: &out)
         case .json:
             let s = tracker.statistics
-            JSONLines.writeStats([
+            var fields: [(name: StaticString, value: Int)] = [
                 ("packets", counts.read), ("tcp", counts.tcp), ("other", counts.other), ("malformed", counts.malformed),
                 ("truncated_tcp", counts.truncatedTCP), ("connections", s.connections), ("closed", s.closed),
                 ("idle_expired", s.idleExpired), ("evicted", s.evicted), ("peak_live", s.peakLive),
-            ], into: &out)
+            ]
+            let f = fragmentStatistics ?? fragments.statistics
+            if f.fragments > 0 {
+                // Only for captures with fragments, so other records keep their shape.
+                fields += [("ip_fragments", f.fragments), ("datagrams_reassembled", f.reassembled),
+                           ("datagrams_lost", f.lost), ("fragment_overlaps", f.count(.overlap)),
+                           ("fragment_duplicates", f.count(.duplicate))]
+            }
+            JSONLines.writeStats(fields, into: &out)
         }
     }
 

@@ -28,6 +28,12 @@ public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) ->
     case let .truncatedTCP(network, offset, length):
         printer.writeTruncatedTCP(network: network, transportOffset: offset, transportLength: length, frame,
                                   wireLength: wireLength, into: &out)
+    case .laterFragment(let fragment):
+        printer.writeLaterFragment(fragment, frame, into: &out)
+        var reassembler = FragmentReassembler()
+        var datagram: [UInt8] = []
+        _ = reassembler.add(fragment.network, dataOffset: fragment.dataOffset, dataLength: fragment.dataLength, frame,
+                            time: 0, datagram: &datagram)
     case .other, .malformed:
         break
     }
