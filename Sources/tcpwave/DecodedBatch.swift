@@ -79,29 +79,13 @@ struct DecodedBatch: PipeBatch {
                          fragments: inout FragmentReassembler, datagram: inout [UInt8]) -> Bool {
         switch decoder.decode(record.bytes, wireLength: record.wireLength) {
         case .tcp(let view) where view.network.isFragment:
-            appendFragment(record, number, view.network, view.tcp.offset, view.segmentLength, verifyChecksums, &fragments, &datagram)
-            if printer != nil {
-                printer!.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &lines)
-                _ = printer!.writeTCP(view, record.bytes, wireLength: record.wireLength, into: &lines)
-                lineEnds.append(Int32(lines.count))
-            }
+            appendFragment(record, number, decoder, verifyChecksums, &printer, &lines, &fragments, &datagram)
             return true
-        case let .truncatedTCP(network, offset, length) where network.isFragment:
-            appendFragment(record, number, network, offset, length, verifyChecksums, &fragments, &datagram)
-            if printer != nil {
-                printer!.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &lines)
-                printer!.writeTruncatedTCP(network: network, transportOffset: offset, transportLength: length, record.bytes, wireLength: record.wireLength, into: &lines)
-                lineEnds.append(Int32(lines.count))
-            }
+        case .truncatedTCP(let network, _, _) where network.isFragment:
+            appendFragment(record, number, decoder, verifyChecksums, &printer, &lines, &fragments, &datagram)
             return true
-        case .laterFragment(let fragment):
-            appendFragment(record, number, fragment.network, fragment.dataOffset, fragment.dataLength, verifyChecksums,
-                           &fragments, &datagram)
-            if printer != nil {
-                printer!.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &lines)
-                printer!.writeLaterFragment(fragment, record.bytes, into: &lines)
-                lineEnds.append(Int32(lines.count))
-            }
+        case .laterFragment:
+            appendFragment(record, number, decoder, verifyChecksums, &printer, &lines, &fragments, &datagram)
             return true
         case .tcp(let view):
             if view.hasValidHeaderLength {
@@ -140,10 +124,33 @@ struct DecodedBatch: PipeBatch {
 
     mutating func append(_ kind: Kind) { kinds.append(kind) }
 
-    /// A fragment into the reassembler; the segment of the datagram it completes into the batch.
-    private mutating func appendFragment(_ record: PacketRecord, _ number: Int, _ network: NetworkHeader, _ dataOffset: Int,
-                                         _ dataLength: Int, _ verifyChecksums: Bool,
+    /// A fragment into the reassembler, its line into the text; the segment of the datagram it
+    /// completes into the batch. Decoded again here, out of line, so that the plain path's decoding
+    /// stays inlined in `append`.
+    @inline(never)
+    private mutating func appendFragment(_ record: PacketRecord, _ number: Int, _ decoder: FrameDecoder, _ verifyChecksums: Bool,
+                                         _ printer: inout TcpdumpPrinter?, _ lines: inout OutputBuffer,
                                          _ fragments: inout FragmentReassembler, _ datagram: inout [UInt8]) {
+        let network: NetworkHeader, dataOffset: Int, dataLength: Int
+        let frame = decoder.decode(record.bytes, wireLength: record.wireLength)
+        switch frame {
+        case .tcp(let view): (network, dataOffset, dataLength) = (view.network, view.tcp.offset, view.segmentLength)
+        case let .truncatedTCP(n, offset, length): (network, dataOffset, dataLength) = (n, offset, length)
+        case .laterFragment(let f): (network, dataOffset, dataLength) = (f.network, f.dataOffset, f.dataLength)
+        case .other, .malformed: return
+        }
+        if printer != nil {
+            printer!.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &lines)
+            switch frame {
+            case .tcp(let view): _ = printer!.writeTCP(view, record.bytes, wireLength: record.wireLength, into: &lines)
+            case let .truncatedTCP(n, offset, length):
+                printer!.writeTruncatedTCP(network: n, transportOffset: offset, transportLength: length, record.bytes,
+                                           wireLength: record.wireLength, into: &lines)
+            case .laterFragment(let f): printer!.writeLaterFragment(f, record.bytes, into: &lines)
+            case .other, .malformed: break
+            }
+            lineEnds.append(Int32(lines.count))
+        }
         let outcome = fragments.add(network, dataOffset: dataOffset, dataLength: dataLength, record.bytes,
                                     time: record.time, datagram: &datagram)
         kinds.append(.fragment)

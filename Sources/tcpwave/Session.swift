@@ -188,15 +188,11 @@ struct Session: ~Copyable {
         let bytes = record.bytes
         switch decoder.decode(bytes, wireLength: record.wireLength) {
         case .tcp(let view) where view.network.isFragment:
-            handleFragment(record, number: number, network: view.network, dataOffset: view.tcp.offset,
-                           dataLength: view.segmentLength) { $0.writeTCP(view, bytes, wireLength: record.wireLength, into: &$1) }
-        case let .truncatedTCP(network, offset, length) where network.isFragment:
-            handleFragment(record, number: number, network: network, dataOffset: offset, dataLength: length) {
-                $0.writeTruncatedTCP(network: network, transportOffset: offset, transportLength: length, bytes, wireLength: record.wireLength, into: &$1)
-            }
-        case .laterFragment(let fragment):
-            handleFragment(record, number: number, network: fragment.network, dataOffset: fragment.dataOffset,
-                           dataLength: fragment.dataLength) { $0.writeLaterFragment(fragment, bytes, into: &$1) }
+            handleFragment(record, number: number, decoder: decoder)
+        case .truncatedTCP(let network, _, _) where network.isFragment:
+            handleFragment(record, number: number, decoder: decoder)
+        case .laterFragment:
+            handleFragment(record, number: number, decoder: decoder)
         case .tcp(let view):
             counts.tcp += 1
             var event: PacketEvent? = nil
