@@ -162,7 +162,7 @@ public struct FragmentReassembler: Sendable {
             isIPv6 = false
             maximum = 65535 - h.headerLength
         case .ipv6(let h):
-            key = Key(source: h.source, destination: h.destination, identification: h.fragmentIdentification)
+            key = Key(source: h.source, destination: h.destination, identification: h.fragmentIdentification(p))
             offset = h.fragmentOffset
             more = h.moreFragments
             isIPv6 = true

@@ -204,7 +204,7 @@ public struct FrameDecoder: Sendable {
         case .failure(let e): return .malformed(e)
         }
         guard header.upperProtocol == 6 else { return decodeEncapsulated(p, .ipv6, at: offset, onWire: onWire) }
-        let length = header.payloadLength != 0 ? 40 + Int(header.payloadLength) : FrameDecoder.unstatedIPv6Length(header, onWire: onWire)
+        let length = header.payloadLength != 0 ? 40 + Int(header.payloadLength) : FrameDecoder.unstatedIPv6Length(p, header, onWire: onWire)
         let missing = Swift.max(0, length - onWire)
         let headers = header.upperOffset - offset
         guard header.fragmentOffset == 0 else {

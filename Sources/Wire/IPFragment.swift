@@ -35,7 +35,9 @@ extension NetworkHeader {
     @inlinable public var lengthIsUnstated: Bool {
         switch self {
         case .ipv4(let h): return Int(h.totalLength) < h.headerLength
-        case .ipv6(let h): return h.payloadLength == 0 && h.jumboPayloadLength == 0
+        // A payload length of 0 after a hop-by-hop header got its length from a valid Jumbo
+        // Payload option (the decoder refuses it otherwise).
+        case .ipv6(let h): return h.payloadLength == 0 && h.nextHeader != IPv6Header.hopByHop
         }
     }
 }
@@ -58,18 +60,35 @@ extension FrameDecoder {
     /// option's length (RFC 2675), else, with no hop-by-hop header at all, what the frame holds
     /// (BIG TCP segments captured on the sending host carry neither). A hop-by-hop header without
     /// a valid option leaves 40, which the caller rejects.
-    @inlinable
-    static func unstatedIPv6Length(_ header: IPv6Header, onWire: Int) -> Int {
-        if header.jumboPayloadLength != 0 { return 40 + Int(header.jumboPayloadLength) }
-        if header.nextHeader == IPv6Header.hopByHop { return 40 }
-        return Swift.max(40, onWire)
+    @usableFromInline
+    static func unstatedIPv6Length(_ p: UnsafeRawBufferPointer, _ header: IPv6Header, onWire: Int) -> Int {
+        guard header.nextHeader == IPv6Header.hopByHop else { return Swift.max(40, onWire) }
+        // The decoder walked the hop-by-hop header, so its first 8 bytes are captured.
+        let at = header.offset + 40
+        let end = Swift.min(at + (Int(p.u8(at + 1)) + 1) * 8, p.count)
+        let jumbo = IPv6Header.jumboOption(p, start: at + 2, end: end)
+        return jumbo == 0 ? 40 : 40 + Int(jumbo)
     }
 }
 
 extension IPv6Header {
+    /// The fragment header's Identification, from the bytes the decoder walked.
+    public func fragmentIdentification(_ p: UnsafeRawBufferPointer) -> UInt32 {
+        var next = nextHeader
+        var at = offset + 40
+        for _ in 0..<extensionCount {
+            guard p.has(at, 8) else { return 0 }
+            if next == IPv6Header.fragment { return p.be32(at + 4) }
+            let length = (Int(p.u8(at + 1)) + 1) * 8
+            next = p.u8(at)
+            at += length
+        }
+        return 0
+    }
+
     /// The value of a Jumbo Payload option (type 0xC2, 4 bytes) among the hop-by-hop options in
     /// `start..<end`, when it is valid (more than 65,535, as RFC 2675 requires); else 0.
-    @inlinable
+    @usableFromInline
     static func jumboOption(_ p: UnsafeRawBufferPointer, start: Int, end: Int) -> UInt32 {
         var i = start
         while i < end {

@@ -21,11 +21,6 @@ public struct IPv6Header: Sendable, Equatable {
     public var fragmentOffset: Int
     public var hasFragmentHeader: Bool
     public var moreFragments: Bool
-    /// The fragment header's Identification (when `hasFragmentHeader`).
-    public var fragmentIdentification: UInt32 = 0
-    /// A hop-by-hop Jumbo Payload option's length (RFC 2675), read only when the payload
-    /// length is 0; 0 when there is none.
-    public var jumboPayloadLength: UInt32 = 0
 
     @inlinable
     public init(offset: Int, trafficClass: UInt8, flowLabel: UInt32, payloadLength: UInt16, nextHeader: UInt8, hopLimit: UInt8, sourceHigh: UInt64, sourceLow: UInt64, destinationHigh: UInt64, destinationLow: UInt64, upperProtocol: UInt8, upperOffset: Int, extensionCount: Int, fragmentOffset: Int, hasFragmentHeader: Bool, moreFragments: Bool) {
@@ -98,9 +93,6 @@ public struct IPv6Header: Sendable, Equatable {
                 h.hasFragmentHeader = true
                 h.fragmentOffset = Int(fo & 0xfff8)
                 h.moreFragments = fo & 1 != 0
-                h.fragmentIdentification = p.be32(at + 4)
-            } else if next == hopByHop && h.payloadLength == 0 {
-                h.jumboPayloadLength = jumboOption(p, start: at + 2, end: Swift.min(at + length, p.count))
             }
             h.upperProtocol = p.u8(at)
             h.upperOffset = at + length
