@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import CPcap
 import Wire
 
@@ -16,6 +21,10 @@ public struct LiveOptions: Sendable {
     public var readTimeoutMilliseconds: Int32 = 1000
     /// `-Q`: only packets received (`in`), sent (`out`), or both (`inout`, the default).
     public var direction: CaptureDirection? = nil
+    /// `-y`: the data link type to ask for, by libpcap's name (`EN10MB`, `LINUX_SLL2`...).
+    public var linkTypeName: String? = nil
+    /// `-j`: the timestamp source, by libpcap's name (`host`, `adapter`...).
+    public var timestampTypeName: String? = nil
 
     /// 4 MiB: twice libpcap's default, so that a burst of short connections fits while the
     /// tracker catches up.
@@ -41,6 +50,18 @@ extension CaptureSource {
         pcap_set_timeout(h, options.readTimeoutMilliseconds)
         if options.immediate { pcap_set_immediate_mode(h, 1) }
         pcap_set_buffer_size(h, Int32(clamping: (options.bufferKiB ?? LiveOptions.defaultBufferKiB) * 1024))
+        if let type = options.timestampTypeName {
+            let value = pcap_tstamp_type_name_to_val(type)
+            if value < 0 {
+                pcap_close(h)
+                throw .openInterface(name: name, message: "-j \(type): not a time stamp type (tcpwave -J -i \(name) lists them)", hint: nil)
+            }
+            if pcap_set_tstamp_type(h, value) != 0 {
+                // As tcpdump: a source the device lacks is a warning, and the default is used.
+                var line = Array("tcpwave: WARNING: When trying to set timestamp type '\(type)' on \(name): That type of time stamp is not supported by that device\n".utf8)
+                _ = line.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+            }
+        }
         let status = pcap_activate(h)
         if status < 0 {
             let detail = String(cString: pcap_geterr(h))
@@ -62,7 +83,14 @@ extension CaptureSource {
         }
         // Linux's "any" device: cooked v2 carries the interface and direction that tcpdump 4.99
         // prints (`eth0  In  IP ...`). Older kernels or libpcaps keep cooked v1.
-        if name == "any" { _ = pcap_set_datalink(h, 276 /* DLT_LINUX_SLL2 */) }
+        if name == "any" && options.linkTypeName == nil { _ = pcap_set_datalink(h, 276 /* DLT_LINUX_SLL2 */) }
+        if let type = options.linkTypeName {
+            let value = pcap_datalink_name_to_val(type)
+            guard value >= 0, pcap_set_datalink(h, value) == 0 else {
+                pcap_close(h)
+                throw .openInterface(name: name, message: "-y \(type): not one of the data link types this device supports (tcpwave -L -i \(name) lists them)", hint: nil)
+            }
+        }
         // The caller waits in poll() (`waitForPackets`) so that a deadline, a signal or a flush
         // does not depend on packets arriving; reads then only take what is ready.
         guard pcap_setnonblock(h, 1, &errbuf) == 0 else {

@@ -197,6 +197,10 @@ struct TCPWave: ParsableCommand {
 
     func validate() throws {
         if listInterfaces { return }
+        if more.listLinkTypes || more.listTimestampTypes {
+            if interface == nil { throw ValidationError("\(more.listLinkTypes ? "-L" : "-J") lists what an interface offers: give it with -i") }
+            return
+        }
         if more.filterFile != nil && !filter.isEmpty {
             throw ValidationError("-F \(more.filterFile!) and an expression on the command line ('\(filter.joined(separator: " "))') are alternatives; put the whole expression in the file")
         }
@@ -241,6 +245,10 @@ struct TCPWave: ParsableCommand {
             }
             return
         }
+        if more.listLinkTypes || more.listTimestampTypes {
+            try more.listTypes(interface: interface!)
+            return
+        }
         Signals.install()
         var style = TcpdumpStyle()
         style.verbosity = verbosity
@@ -281,6 +289,8 @@ struct TCPWave: ParsableCommand {
             live.bufferKiB = bufferSize
             live.immediate = immediateMode
             live.direction = more.direction.flatMap(CaptureDirection.init(rawValue:))
+            live.linkTypeName = more.linkType
+            live.timestampTypeName = more.timestampType
             status = LiveRun(interface: interface, settings: settings, options: live, writePath: writeFile,
                              user: user ?? (geteuid() == 0 ? "nobody" : nil), duration: duration,
                              lineBuffered: lines, packetBuffered: packetBuffered).run()

@@ -6,9 +6,9 @@
 enum TcpdumpArgv {
     /// Letters that take no value (`-nn`, `-vvv`, `-ttt` repeat them). `-U`, `-l` and
     /// `--immediate-mode` are tcpdump's buffering options.
-    static let flagLetters: Set<Character> = ["D", "p", "l", "U", "n", "S", "t", "v", "q", "#", "x", "X", "A", "e", "K", "N"]
+    static let flagLetters: Set<Character> = ["D", "p", "l", "U", "n", "S", "t", "v", "q", "#", "x", "X", "A", "e", "K", "N", "L", "J"]
     /// Letters that take a value, attached (`-c100`) or as the next argument (`-c 100`).
-    static let valueLetters: Set<Character> = ["r", "i", "s", "B", "w", "Z", "c", "F", "V", "C", "G", "W", "z", "Q"]
+    static let valueLetters: Set<Character> = ["r", "i", "s", "B", "w", "Z", "c", "F", "V", "C", "G", "W", "z", "Q", "y", "j"]
     /// Long options that take a value as the next argument (`--msl 30`); that argument is never
     /// rewritten, even when it starts with `-` (`--flow -1` is then reported as a bad number).
     static let valueOptions: Set<String> = [

@@ -78,6 +78,7 @@ struct TcpdumpOptions: ParsableArguments {
     }
 
     func validateOthers(live: Bool) throws {
+        if (linkType != nil || timestampType != nil) && !live { throw ValidationError("\(linkType != nil ? "-y" : "-j") applies to live capture (-i)") }
         if let direction {
             if CaptureDirection(rawValue: direction) == nil { throw ValidationError("-Q \(direction): give in, out or inout") }
             if !live { throw ValidationError("-Q applies to live capture (-i)") }
@@ -111,6 +112,41 @@ struct TcpdumpOptions: ParsableArguments {
 
     @Option(name: [.customShort("Q"), .customLong("direction")], parsing: .unconditional, help: ArgumentHelp("Live capture: only packets received (in), sent (out), or both (inout, the default).", valueName: "in|out|inout"), completion: .list(["in", "out", "inout"]))
     var direction: String?
+
+    @Flag(name: .customShort("L"), help: "List the data link types the interface (-i) can deliver, and exit.")
+    var listLinkTypes = false
+
+    @Option(name: [.customShort("y"), .customLong("linktype")], parsing: .unconditional, help: ArgumentHelp("Live capture: ask the interface for this data link type (a name -L prints, such as EN10MB or LINUX_SLL2).", valueName: "type"))
+    var linkType: String?
+
+    @Flag(name: [.customShort("J"), .customLong("list-time-stamp-types")], help: "List the timestamp sources the interface (-i) offers, and exit.")
+    var listTimestampTypes = false
+
+    @Option(name: [.customShort("j"), .customLong("time-stamp-type")], parsing: .unconditional, help: ArgumentHelp("Live capture: take timestamps from this source (a name -J prints, such as host or adapter).", valueName: "type"))
+    var timestampType: String?
+
+    /// `-L`, `-J`: tcpdump's listings, on standard error as tcpdump writes them.
+    func listTypes(interface: String) throws {
+        do {
+            if listLinkTypes {
+                let types = try CaptureSource.dataLinkTypes(of: interface)
+                inform("Data link types for \(interface) (use option -y to set):")
+                for t in types { inform("  \(t.name) (\(t.description))") }
+            }
+            if listTimestampTypes {
+                let types = try CaptureSource.timestampTypes(of: interface)
+                if types.isEmpty {
+                    inform("Time stamp type cannot be set for \(interface)")
+                } else {
+                    inform("Time stamp types for \(interface) (use option -j to set):")
+                    for t in types { inform("  \(t.name) (\(t.description))") }
+                }
+            }
+        } catch {
+            diagnose("\(error)")
+            throw ExitCode(1)
+        }
+    }
 
     /// `-x`, `-X`, `-A` as one dump (tcpdump's precedence: -X, then -x, then -A).
     var payloadDump: PayloadDump? { PayloadDump(x: hex, X: hexAndASCII, A: ascii) }

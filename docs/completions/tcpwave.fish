@@ -20,7 +20,7 @@ function __tcpwave_parse_tokens -S
     set -l unparsed_tokens (__tcpwave_tokens -pc)
     switch $unparsed_tokens[1]
     case 'tcpwave'
-        __tcpwave_parse_subcommand -r 1 'r=+' 'i=' 'D' 's=' 'p' 'B=' 'w=' 'Z=' 'l' 'U/packet-buffered' 'immediate-mode' 'duration=' 'n' 'S' 't' 'nano' 'v' 'q' 'e' 'c=' '#' 'no-annotate' 'timeline' 'summary' 'msl=' 'idle-timeout=' 'max-flows=' 'syn-flood-threshold=' 'syn-flood-window=' 'single-thread' 'note-names' 'json' 'conn-log=' 'ignore-checksums' 'likely-server-ports=' 'diagram=' 'ladder' 'flow=' 'explain' 'lang=' 'x' 'X' 'A' 'F=' 'V=' 'merge' 'C=' 'G=' 'W=' 'z=' 'K' 'N' 'count' 'time-stamp-precision=' 'Q/direction=' 'version' 'h/help'
+        __tcpwave_parse_subcommand -r 1 'r=+' 'i=' 'D' 's=' 'p' 'B=' 'w=' 'Z=' 'l' 'U/packet-buffered' 'immediate-mode' 'duration=' 'n' 'S' 't' 'nano' 'v' 'q' 'e' 'c=' '#' 'no-annotate' 'timeline' 'summary' 'msl=' 'idle-timeout=' 'max-flows=' 'syn-flood-threshold=' 'syn-flood-window=' 'single-thread' 'note-names' 'json' 'conn-log=' 'ignore-checksums' 'likely-server-ports=' 'diagram=' 'ladder' 'flow=' 'explain' 'lang=' 'x' 'X' 'A' 'F=' 'V=' 'merge' 'C=' 'G=' 'W=' 'z=' 'K' 'N' 'count' 'time-stamp-precision=' 'Q/direction=' 'L' 'y/linktype=' 'J/list-time-stamp-types' 'j/time-stamp-type=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __tcpwave_parse_subcommand -r 1 'version'
@@ -132,6 +132,10 @@ complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_option
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" count' -l 'count' -d 'Print only the number of packets read (those the filter passes), as tcpdump --count does.'
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" time-stamp-precision' -l 'time-stamp-precision' -d 'Timestamps in micro(seconds) or nano(seconds): libpcap scales a file\'s times, and a live capture asks the kernel for them (--nano is the same as nano).' -rfka 'micro nano'
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" Q direction' -s 'Q' -l 'direction' -d 'Live capture: only packets received (in), sent (out), or both (inout, the default).' -rfka 'in out inout'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" L' -s 'L' -d 'List the data link types the interface (-i) can deliver, and exit.'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" linktype y' -s 'y' -l 'linktype' -d 'Live capture: ask the interface for this data link type (a name -L prints, such as EN10MB or LINUX_SLL2).' -rfka ''
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" J list-time-stamp-types' -s 'J' -l 'list-time-stamp-types' -d 'List the timestamp sources the interface (-i) offers, and exit.'
+complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" j time-stamp-type' -s 'j' -l 'time-stamp-type' -d 'Live capture: take timestamps from this source (a name -J prints, such as host or adapter).' -rfka ''
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" version' -l 'version' -d 'Show the version.'
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_flags_or_options "tcpwave" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'tcpwave' -n '__tcpwave_should_offer_completions_for_positional "tcpwave" -eq 1' -fa 'help' -d 'Show subcommand help information.'
