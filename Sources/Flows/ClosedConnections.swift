@@ -19,6 +19,9 @@ struct ClosedConnections {
         var reset: Bool
         /// The RecordFilter generation holding its digest.
         var generation: UInt8 = 0
+        /// Its slots in the state census (StateCensus), -1 when none.
+        var censusServer: Int32 = -1
+        var censusClient: Int32 = -1
     }
 
     /// Records by slot, found through `index` by the key's digest (`digests[slot]`).
@@ -45,9 +48,13 @@ struct ClosedConnections {
         return slot(digest).map { records[Int($0)] }
     }
 
-    mutating func remove(_ digest: UInt64) {
-        guard filter.mayContain(digest), let s = slot(digest) else { return }
+    /// Forgets the record of `digest` and returns it.
+    @discardableResult
+    mutating func remove(_ digest: UInt64) -> Record? {
+        guard filter.mayContain(digest), let s = slot(digest) else { return nil }
+        let record = records[Int(s)]
         remove(digest, slot: s)
+        return record
     }
 
     private mutating func remove(_ digest: UInt64, slot s: Int32) {
@@ -56,13 +63,15 @@ struct ClosedConnections {
         freeSlots.append(s)
     }
 
-    private mutating func store(_ record: Record, digest: UInt64) {
+    /// Returns the record it replaced, if any.
+    private mutating func store(_ record: Record, digest: UInt64) -> Record? {
         var record = record
         if let s = slot(digest) {
+            let replaced = records[Int(s)]
             filter.remove(generation: records[Int(s)].generation)
             record.generation = filter.add(digest)
             records[Int(s)] = record
-            return
+            return replaced
         }
         record.generation = filter.add(digest)
         if let s = freeSlots.popLast() {
@@ -74,6 +83,7 @@ struct ClosedConnections {
             digests.append(digest)
             index.insert(digest, slot: Int32(records.count - 1))
         }
+        return nil
     }
 
     /// Notes a connection that just closed; it is held whole until `due(before:)` returns it.
@@ -91,15 +101,19 @@ struct ClosedConnections {
         return (entry.0, entry.1)
     }
 
-    /// Keeps the record of a closed connection indexed by `digest`, its key's digest.
-    mutating func remember(_ c: borrowing Connection, digest d: UInt64) {
+    /// Keeps the record of a closed connection indexed by `digest`, its key's digest; returns
+    /// the record it replaced, if any.
+    @discardableResult
+    mutating func remember(_ c: borrowing Connection, digest d: UInt64) -> Record? {
         let key = FlowKey(c.client, c.server)
         let closedAt = c.closedAt ?? c.lastTime
-        store(Record(number: c.number, closedAt: closedAt, clientISN: c.clientTrack.isn ?? 0,
-                     hasClientISN: c.clientTrack.isn != nil, clientIsLow: c.client == key.low,
-                     clientState: c.clientTrack.state, serverState: c.serverTrack.state,
-                     refused: c.refused, reset: c.resetBy != nil), digest: d)
+        let replaced = store(Record(number: c.number, closedAt: closedAt, clientISN: c.clientTrack.isn ?? 0,
+                                    hasClientISN: c.clientTrack.isn != nil, clientIsLow: c.client == key.low,
+                                    clientState: c.clientTrack.state, serverState: c.serverTrack.state,
+                                    refused: c.refused, reset: c.resetBy != nil,
+                                    censusServer: c.censusServer, censusClient: c.censusClient), digest: d)
         expiry.append((d, c.number, closedAt))
+        return replaced
     }
 
     /// Until when neither `due(before: time - grace)` nor `forget(before: time, ...)` has anything.
@@ -109,12 +123,16 @@ struct ClosedConnections {
         return Swift.min(held, records)
     }
 
-    /// Forgets records whose TIME_WAIT (2×MSL after closing) is over by `time`.
-    mutating func forget(before time: Nanoseconds, twoMSL: Nanoseconds) {
+    /// Forgets records whose TIME_WAIT (2×MSL after closing) is over by `time`, appending them
+    /// to `dropped`.
+    mutating func forget(before time: Nanoseconds, twoMSL: Nanoseconds, into dropped: inout [Record]) {
         while expiryHead < expiry.count, expiry[expiryHead].2 &+ twoMSL < time {
             let (d, number, _) = expiry[expiryHead]
             // Only the record of that connection: the 4-tuple may have closed again since.
-            if filter.mayContain(d), let s = slot(d), records[Int(s)].number == number { remove(d, slot: s) }
+            if filter.mayContain(d), let s = slot(d), records[Int(s)].number == number {
+                dropped.append(records[Int(s)])
+                remove(d, slot: s)
+            }
             expiryHead += 1
         }
         compact(&expiry, &expiryHead)

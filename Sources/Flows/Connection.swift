@@ -44,6 +44,10 @@ public struct Connection: Sendable {
     public var closedAt: Nanoseconds? = nil
     /// The timeline was handed out (the connection may still see stray packets).
     public var reported = false
+    /// Its server endpoint's slot in the state census and, while its client is in TIME_WAIT,
+    /// the client address's (StateCensus); -1 when none.
+    public internal(set) var censusServer: Int32 = -1
+    public internal(set) var censusClient: Int32 = -1
     /// Zeek's model of this connection, on the heap and only when some output reads it (JSON,
     /// conn.log): it is half a kilobyte and a tenth of the per-packet cost. Copy-on-write, so a
     /// reported copy of the connection keeps the model as it was.

@@ -17,6 +17,11 @@ public struct FlowTracker {
     public private(set) var ended: [EndedConnection] = []
     /// SYN flood detection over the connections opened (SynFloodDetector.swift; `takeAlerts()`).
     public internal(set) var synFlood: SynFloodDetector
+    /// Endpoints by state, per server endpoint, and the stuck-state and pile-up alerts
+    /// (StateCensus.swift, StateAlerts.swift).
+    public internal(set) var census: StateCensus
+    /// Closed-connection records forgotten by the latest `expire`, for the census.
+    var droppedRecords: [ClosedConnections.Record] = []
     /// Capture time of the latest segment.
     public private(set) var now: Nanoseconds = 0
     /// Nothing expires at or before this time: the earliest of the next grace period, TIME_WAIT
@@ -31,6 +36,7 @@ public struct FlowTracker {
     public init(configuration: TrackerConfiguration = TrackerConfiguration()) {
         self.configuration = configuration
         self.synFlood = SynFloodDetector(configuration.synFlood)
+        self.census = StateCensus(configuration.stateAlerts)
     }
 
     @inlinable public var hasEnded: Bool { !ended.isEmpty }
@@ -58,6 +64,7 @@ public struct FlowTracker {
         expire(now: s.time)
         now = s.time
         if configuration.synFlood.isEnabled { synFlood.advance(to: s.time) }
+        census.tick(s.time)
         let digest = FlowKey.digest(s.source, s.destination, seed: digestSeed)
         guard let slot = table.slot(between: s.source, and: s.destination, digest: digest) else {
             return processUntracked(s, digest: digest)
@@ -68,9 +75,11 @@ public struct FlowTracker {
         if slot == table.oldest { quietUntil = .min }
         table.touch(slot)
         let mark = configuration.synFlood.isEnabled ? AttemptMark(table[slot]) : nil
+        let before = CensusMark(table[slot])
         let event = table[slot].apply(s, sender: table[slot].role(of: s.source))
         if event.notes.contains(.resetRevised) { statistics.closed -= 1 }
         if let mark, mark.open { floodObserve(mark, slot: slot) }
+        censusObserve(before, slot: slot, s, event)
         if table[slot].isClosed && !table[slot].closeScheduled { reportClosed(slot) }
         return event
     }
@@ -78,9 +87,10 @@ public struct FlowTracker {
     /// A SYN that starts a new incarnation on the 4-tuple of the connection in `slot`.
     @inline(never)
     private mutating func restart(_ slot: Int32, _ s: Segment, digest: UInt64, reason: ReuseReason) -> PacketEvent {
-        let old = table.remove(slot)
+        var old = table.remove(slot)
         quietUntil = .min
         statistics.live -= 1
+        censusRemove(&old)
         if !old.reported { report(old, old.isClosed ? .closed : .superseded) }
         floodSuperseded(old)
         // A connect retry sends its SYN again, ISN unchanged: a retransmission in a new connection.
@@ -96,7 +106,7 @@ public struct FlowTracker {
             let clientIsSender = (s.source == FlowKey(s.source, s.destination).low) == record.clientIsLow
             let retry: ReuseReason? = record.refused ? .retryAfterRefusal : record.reset ? .retryAfterReset : nil
             if s.isConnectionRequest && (retry != nil || !(clientIsSender && record.hasClientISN && record.clientISN == s.sequence)) {
-                closed.remove(digest)
+                if let gone = closed.remove(digest) { censusRemove(gone) }
                 let inTimeWait = record.clientState == .timeWait || record.serverState == .timeWait
                 let reason: ReuseReason = retry
                     ?? (inTimeWait && s.time < record.closedAt &+ 2 * configuration.msl ? .duringTimeWait : .afterClose)
@@ -133,6 +143,7 @@ public struct FlowTracker {
             finishOrder = table.liveSlots.map { slot in (table[slot].number, slot) }
                 .sorted { $0.0 < $1.0 }.map(\.1)
             floodFinish(finishOrder!, at: now)
+            census.finishAlerts(at: now)
         }
         let order = finishOrder!
         let end = Swift.min(order.count, finishIndex + Swift.max(1, batch))
@@ -151,9 +162,10 @@ public struct FlowTracker {
     /// `earlierSYNs`: transmissions of this very SYN (same ISN) in the connection it replaces.
     private mutating func start(_ s: Segment, digest: UInt64, reuse: ReuseReason?, previous: Int?, earlierSYNs: Int = 0) -> PacketEvent {
         if table.count >= configuration.maxConnections, table.oldest >= 0 {
-            let victim = table.remove(table.oldest)
+            var victim = table.remove(table.oldest)
             quietUntil = .min
             statistics.live -= 1
+            censusRemove(&victim)
             statistics.evicted += 1
             if !victim.reported { report(victim, victim.isClosed ? .closed : .evicted) }
         }
@@ -171,6 +183,7 @@ public struct FlowTracker {
         if midstream { c.assumeMidstream(first: s, sender: sender) }
         var event = c.apply(s, sender: sender)
         if midstream { event.notes.insert(.midstream) } else { floodAttempt(c, s) }
+        censusStart(&c, s, event)
         if let reuse {
             // Port reuse is a new ISN on the 4-tuple (tshark's reused_ports); the same SYN again
             // after a refusal or reset starts a new connection but is that SYN's retransmission.
@@ -244,7 +257,7 @@ public struct FlowTracker {
 
     /// Forgets the least recently active connections whose time is up: TIME_WAIT over for a
     /// closed one, the idle timeout for any other.
-    private mutating func expire(now: Nanoseconds) {
+    mutating func expire(now: Nanoseconds) {
         // Most packets: nothing can be due yet.
         guard now > quietUntil else { return }
         // Closed connections past their grace period shrink to a record.
@@ -256,14 +269,19 @@ public struct FlowTracker {
                 table[slot].reported = true
                 ended.append(EndedConnection(connection: table[slot], reason: .closed, time: now))
             }
-            closed.remember(table[slot], digest: table.digest(slot))
+            if let replaced = closed.remember(table[slot], digest: table.digest(slot)) { censusRemove(replaced) }
             table.discard(slot)
             statistics.live -= 1
         }
-        closed.forget(before: now, twoMSL: 2 * configuration.msl)
+        closed.forget(before: now, twoMSL: 2 * configuration.msl, into: &droppedRecords)
+        if !droppedRecords.isEmpty {
+            for r in droppedRecords { censusRemove(r) }
+            droppedRecords.removeAll(keepingCapacity: true)
+        }
         while table.oldest >= 0 && now > deadline(table.oldest) {
-            let gone = table.remove(table.oldest)
+            var gone = table.remove(table.oldest)
             statistics.live -= 1
+            censusRemove(&gone)
             if !gone.reported {
                 statistics.idleExpired += 1
                 report(gone, .idle)

@@ -23,6 +23,8 @@ public struct TrackerConfiguration: Sendable {
     public var timelines = true
     /// SYN flood detection thresholds (SynFloodDetector.swift).
     public var synFlood = SynFloodConfiguration()
+    /// Stuck-state and pile-up alerts (StateAlerts.swift).
+    public var stateAlerts = StateAlertConfiguration()
 
     @inlinable public static var second: Nanoseconds { 1_000_000_000 }
 

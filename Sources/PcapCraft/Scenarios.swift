@@ -83,7 +83,8 @@ public enum Scenarios {
         [documentExample(), threeSegmentClose(), simultaneousClose(), simultaneousOpen(), synRetransmissions(),
          synAckAndFinRetransmissions(), fastOpen(), oldDuplicateSYN(), portReuse(), midstream(),
          handshakeAckMismatch(), serverCloseFirst(), resetAfterClose(), invalidFlags(), sequenceWrap(),
-         refused(), resetByServer(), synFlood(), busyServer(), troubles()]
+         refused(), resetByServer(), synFlood(), busyServer(), troubles(),
+         closeWaitStuck(), finWait2Stuck(), lastAckStuck(), timeWaitPileup()]
     }
 
     public static func threeSegmentClose() -> CraftedCapture {

@@ -44,4 +44,6 @@ struct RunSettings {
     var singleThread = false
     /// `-C`, `-G`, `-W`, `-z`: the `-w` file rotated (RotatingWriter.swift).
     var rotation: FileRotation? = nil
+    /// `--state-interval`: a `states` record (JSON) every this much capture time.
+    var stateInterval: Nanoseconds? = nil
 }

@@ -15,13 +15,15 @@ struct Session: ~Copyable {
     var sourceName: String
     var counts = PacketCounts()
     var printer: TcpdumpPrinter
-    private var tracker: FlowTracker
+    var tracker: FlowTracker
     var out: OutputBuffer
     /// IP fragments of TCP, joined for the tracker (Session+Fragments.swift); on the pipelined
     /// path the reader thread's reassembler does this and hands its counts over at the end.
     var fragments = FragmentReassembler()
     var fragmentStatistics: FragmentStatistics? = nil
     var reassembledBytes: [UInt8] = []
+    /// `--state-interval`: when `states` records are due (Session+States.swift).
+    var stateSampler: StateSampler?
     /// Machine records of closed connections, held for `recordDelay` (FIFO from `pendingHead`).
     private var pendingRecords: [EndedConnection] = []
     private var pendingHead = 0
@@ -55,6 +57,7 @@ struct Session: ~Copyable {
         self.explainer = settings.explain.map { Explainer(language: $0, msl: settings.tracker.msl) }
         self.printing = settings.output != .summary && !settings.noteNames && settings.format == .text && settings.diagram?.ladder != true
         self.jsonPackets = settings.format == .json && settings.output != .summary
+        self.stateSampler = settings.stateInterval.map { StateSampler(interval: $0) }
         if settings.format == .connLog(.tsv) { ConnLog.writeHeader(opened: time(nil), into: &out) }
     }
 
@@ -161,6 +164,7 @@ struct Session: ~Copyable {
         // Before the tracker expires anything, so a held record still finds its connection.
         if pendingHead < pendingRecords.count { flushPendingRecords(now: segment.time) }
         checksums.count(segment.checksum)
+        if stateSampler != nil { sampleStates(before: segment.time) }
         let event = tracker.process(segment)
         ladders?.record(segment, event)
         return event
@@ -173,7 +177,7 @@ struct Session: ~Copyable {
 
     mutating func afterTCP() {
         if tracker.hasEnded { reportEnded() }
-        if tracker.hasAlerts { reportAlerts() }
+        if tracker.hasAlerts || tracker.hasStateAlerts { reportAlerts() }
     }
 
     private mutating func malformed(_ error: DecodeError) {
@@ -272,11 +276,13 @@ struct Session: ~Copyable {
     /// `--no-annotate` (plain tcpdump lines); `"type":"alert"` records with `--json`.
     private mutating func reportAlerts() {
         let alerts = tracker.takeAlerts()
-        alertCount += alerts.count
+        let stateAlerts = tracker.takeStateAlerts()
+        alertCount += alerts.count + stateAlerts.count
         ladders?.alerts(alerts)
         guard !settings.noteNames else { return }
         if settings.format == .json {
             for a in alerts { JSONLines.writeAlert(a, fractionDigits: fractionDigits, into: &out) }
+            Session.writeStateAlerts(stateAlerts, settings: settings, fractionDigits: fractionDigits, to: &out)
             out.endLine()
             return
         }
@@ -288,10 +294,12 @@ struct Session: ~Copyable {
             ProgressLine.erase()
             var err = OutputBuffer(fileDescriptor: 2)
             for a in alerts { AlertText.write(a, into: &err) }
+            Session.writeStateAlerts(stateAlerts, settings: settings, fractionDigits: fractionDigits, to: &err)
             err.flush()
             return
         }
         for a in alerts { AlertText.write(a, into: &out) }
+        Session.writeStateAlerts(stateAlerts, settings: settings, fractionDigits: fractionDigits, to: &out)
         out.endLine()
     }
 
@@ -422,6 +430,7 @@ struct Session: ~Copyable {
     mutating func finish() {
         fragments.finish()
         flushPendingRecords(now: nil)
+        writeFinalStates()
         finishing = true
         // In batches, so the connections left at the end are never all held twice.
         while tracker.finish(batch: 1024) { reportEnded() }

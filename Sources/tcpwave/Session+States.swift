@@ -1,0 +1,46 @@
+import Flows
+import Render
+import Wire
+
+/// `states` records (`--state-interval`) and the stuck-state and pile-up alert lines.
+extension Session {
+    /// Servers listed in each `states` record.
+    static let statesTopServers = 10
+
+    /// Writes a `states` record for every interval boundary a packet at `time` passes.
+    mutating func sampleStates(before time: Nanoseconds) {
+        guard var sampler = stateSampler else { return }
+        sampler.start(at: time)
+        if sampler.isDue(time) {
+            for boundary in sampler.take(before: time) {
+                tracker.advance(to: boundary)
+                writeStates(tracker.stateSnapshot(at: boundary, topServers: Session.statesTopServers), final: false)
+            }
+        }
+        stateSampler = sampler
+    }
+
+    /// The last `states` record: the counts when the input ended, before the connections
+    /// still open are reported.
+    mutating func writeFinalStates() {
+        guard let sampler = stateSampler, sampler.next != nil else { return }
+        writeStates(tracker.stateSnapshot(topServers: Session.statesTopServers), final: true)
+    }
+
+    private mutating func writeStates(_ snapshot: StateSnapshot, final: Bool) {
+        guard settings.format == .json, let interval = stateSampler?.interval else { return }
+        JSONLines.writeStates(snapshot, interval: interval, final: final, fractionDigits: fractionDigits, into: &out)
+        out.endLine()
+    }
+
+    static func writeStateAlerts(_ alerts: [StateAlert], settings: RunSettings, fractionDigits: Int, to out: inout OutputBuffer) {
+        let ports = settings.tracker.stateAlerts.ephemeralPorts
+        for a in alerts {
+            if settings.format == .json {
+                JSONLines.writeStateAlert(a, ephemeralPorts: ports, fractionDigits: fractionDigits, into: &out)
+            } else {
+                StateAlertText.write(a, ephemeralPorts: ports, into: &out)
+            }
+        }
+    }
+}
