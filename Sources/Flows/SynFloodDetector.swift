@@ -107,6 +107,9 @@ public struct SynFloodDetector: Sendable {
         var resolved = 0
         var exactCount = 0
         var hitters = 0
+        /// Attempts older than the grace period and still half-open (the young ones wait in the
+        /// target's slices).
+        var agedHalfOpen = 0
     }
 
     struct Target: Sendable {
@@ -116,6 +119,9 @@ public struct SynFloodDetector: Sendable {
         var alerting = false
         var since: Nanoseconds = 0
         var peak = 0
+        /// The window whose start record went out early (judged by age), so its judgement
+        /// does not repeat it.
+        var announced: Int64 = -1
 
         subscript(window: Int64) -> Bucket {
             get { window & 1 == 0 ? even : odd }
@@ -146,6 +152,14 @@ public struct SynFloodDetector: Sendable {
     }
     /// `judgement(pending)` once known; `.min` makes `advance` look again.
     private var nextJudgement: Nanoseconds = .min
+    /// Per slot, a ring of `slices` young-attempt slices: (global slice number, attempts,
+    /// resolved). An attempt is young until the grace period has passed since its SYN.
+    static let slices = 12
+    private var sliceKey: [Int64] = []
+    private var sliceAttempts: [Int32] = []
+    private var sliceResolved: [Int32] = []
+    /// When young slices next need folding; .max when none is young.
+    private var nextAgeCheck: Nanoseconds = .max
     /// Records raised since the last `takeAlerts()`.
     public private(set) var alerts: [SynFloodAlert] = []
     /// Attempts not counted because `maxTargets` endpoints were already followed.
@@ -184,9 +198,92 @@ public struct SynFloodDetector: Sendable {
     /// Judges every window whose grace period is over at `now`.
     @inline(__always)
     public mutating func advance(to now: Nanoseconds) {
-        // Called for every packet: one comparison until the next window is due.
-        guard now >= nextJudgement else { return }
-        advanceWindows(to: now)
+        // Called for every packet: one comparison until the next window or slice is due.
+        guard now >= nextJudgement || now >= nextAgeCheck else { return }
+        if now >= nextAgeCheck { ageSlices(to: now) }
+        if now >= nextJudgement { advanceWindows(to: now) }
+    }
+
+    // MARK: - Judging by age
+
+    /// Slices are an eighth of the grace period, numbered within their window so that none
+    /// straddles two.
+    private var sliceWidth: Nanoseconds { Swift.max(1, configuration.grace / 8) }
+    private var slicesPerWindow: Int64 { (configuration.window + sliceWidth - 1) / sliceWidth }
+
+    private func sliceNumber(_ t: Nanoseconds, window k: Int64) -> Int64 {
+        let within = Swift.max(0, t &- windowStart(k)) / sliceWidth
+        return k &* slicesPerWindow &+ Swift.min(within, slicesPerWindow &- 1)
+    }
+
+    /// When every attempt of slice `n` is older than the grace period.
+    private func sliceAged(_ n: Int64) -> Nanoseconds {
+        let k = n / slicesPerWindow
+        let end = Swift.min(windowStart(k) &+ (n % slicesPerWindow &+ 1) &* sliceWidth, windowStart(k &+ 1))
+        return end &+ configuration.grace
+    }
+
+    /// Folds the slices whose attempts all passed the grace period into their windows'
+    /// aged half-open counts, and starts an alert at once where one reaches the threshold.
+    private mutating func ageSlices(to now: Nanoseconds) {
+        var next: Nanoseconds = .max
+        for slot in touched.0 + touched.1 {
+            let base = Int(slot) * SynFloodDetector.slices
+            for i in base..<(base + SynFloodDetector.slices) where sliceAttempts[i] > 0 {
+                let aged = sliceAged(sliceKey[i])
+                if aged <= now { fold(slot: slot, i) } else { next = Swift.min(next, aged) }
+            }
+            for k in [pending, pending &+ 1] { earlyStart(slot, k, at: now) }
+        }
+        nextAgeCheck = next
+    }
+
+    private mutating func fold(slot: Int32, _ i: Int) {
+        let k = sliceKey[i] / slicesPerWindow
+        if k >= pending && targets[Int(slot)][k].window == k {
+            targets[Int(slot)][k].agedHalfOpen += Int(sliceAttempts[i] - sliceResolved[i])
+        }
+        sliceAttempts[i] = 0
+        sliceResolved[i] = 0
+    }
+
+    /// The start record of window `k` before the window ends, once its attempts older than
+    /// the grace period and still half-open reach the threshold.
+    private mutating func earlyStart(_ slot: Int32, _ k: Int64, at now: Nanoseconds) {
+        var t = targets[Int(slot)]
+        let b = t[k]
+        guard b.window == k, !t.alerting, b.agedHalfOpen >= configuration.threshold else { return }
+        t.alerting = true
+        t.since = windowStart(k)
+        t.peak = b.agedHalfOpen
+        t.announced = k
+        targets[Int(slot)] = t
+        alerts.append(SynFloodAlert(
+            kind: .start, time: now, target: t.endpoint, windowStart: windowStart(k), window: configuration.window,
+            threshold: configuration.threshold, attempts: b.attempts, halfOpen: b.agedHalfOpen, answered: b.answered,
+            distinctSources: distinct(slot, k), topSources: topSources(slot, k), since: t.since, peakHalfOpen: t.peak,
+            endOfInput: false))
+        if !alerting.contains(slot) { alerting.append(slot) }
+    }
+
+    /// Counts a young attempt (or its resolution) in its slice; false when the slice is gone
+    /// (already aged).
+    private mutating func sliceCount(_ slot: Int32, _ synTime: Nanoseconds, window k: Int64, attempt: Bool) -> Bool {
+        let n = sliceNumber(synTime, window: k)
+        let i = Int(slot) * SynFloodDetector.slices + Int(n % Int64(SynFloodDetector.slices))
+        if attempt {
+            if sliceKey[i] != n {
+                if sliceAttempts[i] > 0 { fold(slot: slot, i) }
+                sliceKey[i] = n
+            }
+            sliceAttempts[i] += 1
+            let aged = sliceAged(n)
+            if aged < nextAgeCheck { nextAgeCheck = aged }
+            return true
+        }
+        guard sliceKey[i] == n, sliceAttempts[i] > sliceResolved[i] else { return false }
+        sliceResolved[i] += 1
+        return true
     }
 
     private mutating func advanceWindows(to now: Nanoseconds) {
@@ -227,7 +324,9 @@ public struct SynFloodDetector: Sendable {
 
     private mutating func judge(_ k: Int64, at now: Nanoseconds, incomplete: Bool) {
         var slots = k & 1 == 0 ? touched.0 : touched.1
-        for slot in alerting where targets[Int(slot)][k].window != k { slots.append(slot) }
+        for slot in alerting where targets[Int(slot)][k].window != k || !slots.contains(slot) {
+            if !slots.contains(slot) { slots.append(slot) }
+        }
         let threshold = configuration.threshold
         var stillAlerting: [Int32] = []
         for slot in slots {
@@ -242,6 +341,7 @@ public struct SynFloodDetector: Sendable {
                 topSources: [], since: t.since, peakHalfOpen: t.peak, endOfInput: false)
             if halfOpen >= threshold {
                 record.kind = t.alerting ? .ongoing : .start
+                let announced = t.announced == k
                 if !t.alerting {
                     t.alerting = true
                     t.since = windowStart(k)
@@ -251,7 +351,8 @@ public struct SynFloodDetector: Sendable {
                 record.since = t.since
                 record.peakHalfOpen = t.peak
                 record.topSources = topSources(slot, k)
-                alerts.append(record)
+                // Its start went out early: the judgement only updates the peak.
+                if !announced { alerts.append(record) }
                 stillAlerting.append(slot)
             } else if t.alerting && incomplete {
                 stillAlerting.append(slot)
@@ -292,6 +393,7 @@ public struct SynFloodDetector: Sendable {
         b.attempts &+= 1
         countSource(source, slot: slot, window: k, &b)
         targets[Int(slot)][k] = b
+        _ = sliceCount(slot, time, window: k, attempt: true)
     }
 
     /// The server answered the attempt begun at `synTime` with a SYN-ACK.
@@ -301,7 +403,14 @@ public struct SynFloodDetector: Sendable {
 
     /// The attempt begun at `synTime` is no longer half-open: handshake completed, or reset.
     public mutating func resolved(target: Endpoint, synTime: Nanoseconds) {
-        update(target, synTime) { $0.resolved &+= 1 }
+        guard configuration.isEnabled, origin != nil, let slot = find(target) else { return }
+        let k = Swift.max(windowIndex(synTime), 0)
+        guard k >= pending, targets[Int(slot)][k].window == k else { return }
+        targets[Int(slot)][k].resolved &+= 1
+        // Young: taken from its slice; aged: from the aged count.
+        if !sliceCount(slot, synTime, window: k, attempt: false) {
+            targets[Int(slot)][k].agedHalfOpen = Swift.max(0, targets[Int(slot)][k].agedHalfOpen - 1)
+        }
     }
 
     private mutating func update(_ target: Endpoint, _ synTime: Nanoseconds, _ body: (inout Bucket) -> Void) {
@@ -320,6 +429,11 @@ public struct SynFloodDetector: Sendable {
         if let reused = freeSlots.popLast() {
             slot = reused
             targets[Int(slot)] = Target(endpoint: target)
+            for i in (Int(slot) * SynFloodDetector.slices)..<((Int(slot) + 1) * SynFloodDetector.slices) {
+                sliceKey[i] = -1
+                sliceAttempts[i] = 0
+                sliceResolved[i] = 0
+            }
         } else {
             slot = Int32(targets.count)
             targets.append(Target(endpoint: target))
@@ -328,6 +442,9 @@ public struct SynFloodDetector: Sendable {
             hitterAddress.append(contentsOf: repeatElement(IPAddress(ipv4: 0), count: 2 * SynFloodDetector.heavyHitters))
             hitterCount.append(contentsOf: repeatElement(0, count: 2 * SynFloodDetector.heavyHitters))
             hitterError.append(contentsOf: repeatElement(0, count: 2 * SynFloodDetector.heavyHitters))
+            sliceKey.append(contentsOf: repeatElement(-1, count: SynFloodDetector.slices))
+            sliceAttempts.append(contentsOf: repeatElement(0, count: SynFloodDetector.slices))
+            sliceResolved.append(contentsOf: repeatElement(0, count: SynFloodDetector.slices))
         }
         index.insert(targetDigest(target), slot: slot)
         return slot
