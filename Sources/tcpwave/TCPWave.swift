@@ -119,6 +119,24 @@ struct TCPWave: ParsableCommand {
     @Option(name: .customLong("syn-flood-window"), parsing: .unconditional, help: ArgumentHelp("Length of the SYN flood counting window, in seconds.", valueName: "seconds"), transform: NumberArgument.seconds)
     var synFloodWindow: Double = 5
 
+    @Option(name: .customLong("stuck-after"), parsing: .unconditional, help: ArgumentHelp("Alert when endpoints stay in CLOSE_WAIT, FIN_WAIT_2 or LAST_ACK longer than this many seconds of capture time (0: off). Connections in those states are then followed at least 5 times as long without a packet.", valueName: "seconds"), transform: NumberArgument.seconds)
+    var stuckAfter: Double = 60
+
+    @Option(name: .customLong("half-open-threshold"), parsing: .unconditional, help: ArgumentHelp("Alert when this many connections to one server endpoint are in SYN_RECEIVED at once (0: off).", valueName: "n"), transform: NumberArgument.whole)
+    var halfOpenThreshold: Int = 128
+
+    @Option(name: .customLong("ephemeral-ports"), parsing: .unconditional, help: ArgumentHelp("Ephemeral ports of a client address (Linux: 28232); alert when its TIME_WAIT connections reach three quarters of them (0: off).", valueName: "n"), transform: NumberArgument.whole)
+    var ephemeralPorts: Int = 28_232
+
+    @Option(name: .customLong("state-interval"), parsing: .unconditional, help: ArgumentHelp("With --json, add a 'states' record every this many seconds of capture time: endpoints per state for the whole capture and the busiest server endpoints.", valueName: "seconds"), transform: NumberArgument.seconds)
+    var stateInterval: Double?
+
+    @Flag(name: .customLong("top"), help: "A full-screen board of every endpoint's connections by state, refreshed each second: states with a sparkline of the last minute, the busiest server endpoints, the alerts in force (q quits, s or arrows change the sort). With -r the file is replayed in capture time (--speed). When standard output is not a terminal, the board is printed as text every second of capture time.")
+    var top = false
+
+    @Option(name: .customLong("speed"), parsing: .unconditional, help: ArgumentHelp("With --top -r: replay this many times faster than capture time, or 'max' (default 1).", valueName: "n|max"))
+    var speed: String?
+
     @Flag(name: .customLong("single-thread"), help: "Read, decode and track a file on one thread. By default a file is read and decoded (and the tcpdump part of each line written) on a second thread, unless --json packet records, --note-names, diagrams or --explain are asked for.")
     var singleThread = false
 
@@ -225,6 +243,14 @@ struct TCPWave: ParsableCommand {
         if maxFlows <= 0 { throw ValidationError("--max-flows \(maxFlows): must be positive") }
         if synFloodThreshold < 0 { throw ValidationError("--syn-flood-threshold \(synFloodThreshold): must be 0 (off) or positive") }
         if !(synFloodWindow >= 0.001 && synFloodWindow <= 86_400) { throw ValidationError("--syn-flood-window \(synFloodWindow): must be between 0.001 and 86400 seconds") }
+        if !(stuckAfter >= 0 && stuckAfter <= year) { throw ValidationError("--stuck-after \(stuckAfter): must be 0 (off) or at most a year of seconds") }
+        if halfOpenThreshold < 0 { throw ValidationError("--half-open-threshold \(halfOpenThreshold): must be 0 (off) or positive") }
+        if ephemeralPorts < 0 || ephemeralPorts > 65_536 { throw ValidationError("--ephemeral-ports \(ephemeralPorts): must be between 0 (off) and 65536") }
+        if let stateInterval {
+            if !(stateInterval >= 0.001 && stateInterval <= 86_400) { throw ValidationError("--state-interval \(stateInterval): must be between 0.001 and 86400 seconds") }
+            if !json { throw ValidationError("--state-interval adds records to --json output; add --json") }
+        }
+        try validateTopOptions()
         if summary && timeline { throw ValidationError("--summary and --timeline are alternatives; choose one") }
         if json && connLog != nil { throw ValidationError("--json and --conn-log are alternatives; choose one") }
         if noteNames && (json || connLog != nil) { throw ValidationError("--note-names does not combine with --json or --conn-log") }
@@ -263,6 +289,9 @@ struct TCPWave: ParsableCommand {
         var tracker = TrackerConfiguration(
             msl: Nanoseconds(msl * 1e9), idleTimeout: idleTimeout.map { Nanoseconds($0 * 1e9) }, maxConnections: maxFlows)
         tracker.synFlood = SynFloodConfiguration(threshold: synFloodThreshold, window: Nanoseconds(synFloodWindow * 1e9))
+        tracker.stateAlerts = StateAlertConfiguration(stuckAfter: Nanoseconds(stuckAfter * 1e9), halfOpenThreshold: halfOpenThreshold,
+                                                      ephemeralPorts: ephemeralPorts)
+        tracker.followStuckEndpoints()
         let output: OutputMode = summary ? .summary : (timeline ? .linesAndTimelines : .lines)
         let expression: String?
         do { expression = try more.filterExpression(filter) } catch {
@@ -276,9 +305,21 @@ struct TCPWave: ParsableCommand {
         try configureDiagrams(&settings)
         settings.singleThread = singleThread
         settings.rotation = more.rotation
+        settings.stateInterval = stateInterval.map { Nanoseconds($0 * 1e9) }
         // Work no chosen output reads is not done: timelines only for --timeline (text or JSON).
         // The sequence analysis always runs: every output counts a connection's anomalies.
         if settings.output != .linesAndTimelines { settings.tracker.timelines = false }
+        if top {
+            var live = LiveOptions()
+            live.snapshotLength = snapshotLength == 0 ? 262_144 : snapshotLength
+            live.promiscuous = !noPromiscuous
+            live.bufferKiB = bufferSize
+            live.immediate = immediateMode
+            let status = TopRun(file: file, interface: interface, settings: settings, live: live, speed: topSpeed,
+                                user: user ?? (geteuid() == 0 ? "nobody" : nil), duration: duration).run()
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
         let status: Int32
         // Like tcpdump: a person watching a terminal sees each line at once.
         let lines = lineBuffered || isatty(1) != 0
