@@ -15,8 +15,17 @@ struct TopBoardTests {
         @discardableResult
         func run(_ arguments: [String]) -> Harness.Result { Harness.run(tmux, ["-L", socket] + arguments) }
 
+        /// Starts the session. Not through Harness.run: the tmux server it forks keeps the
+        /// output pipe open, so reading it to its end would never return.
         func start(_ command: String, width: Int = 150, height: Int = 50) {
-            run(["new-session", "-d", "-s", "top", "-x", "\(width)", "-y", "\(height)", command])
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: tmux)
+            p.arguments = ["-L", socket, "new-session", "-d", "-s", "top", "-x", "\(width)", "-y", "\(height)", command]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            p.standardInput = FileHandle.nullDevice
+            try? p.run()
+            p.waitUntilExit()
         }
 
         func pane() -> String { run(["capture-pane", "-p", "-t", "top"]).stdout }

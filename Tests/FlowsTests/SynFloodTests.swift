@@ -97,10 +97,12 @@ func boundedMemory() {
     detector.advance(to: 22 * TrackerConfiguration.second)
     let records = detector.takeAlerts()
     #expect(records.first?.kind == .start)
-    #expect(records.first?.attempts == 1_000_000)
+    // The start goes out by age, a little after the grace period: the attempts so far.
+    let attempts = records.first?.attempts ?? 0
+    #expect(attempts > 100_000 && attempts < 1_000_000)
     let distinct = records.first?.distinctSources ?? 0
-    #expect(abs(distinct - 1_000_000) < 60_000, "HyperLogLog estimate \(distinct)")
-    #expect(distinct <= 1_000_000, "an estimate never counts more sources than attempts")
+    #expect(abs(distinct - attempts) < attempts * 6 / 100, "HyperLogLog estimate \(distinct) of \(attempts)")
+    #expect(distinct <= attempts, "an estimate never counts more sources than attempts")
     #expect(detector.allocatedSlots == 1)
 
     var wide = SynFloodDetector(SynFloodConfiguration(threshold: 2, window: TrackerConfiguration.second, maxTargets: 1024))
