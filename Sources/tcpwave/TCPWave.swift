@@ -315,7 +315,7 @@ struct TCPWave: ParsableCommand {
             live.promiscuous = !noPromiscuous
             live.bufferKiB = bufferSize
             live.immediate = immediateMode
-            let status = TopRun(file: file, interface: interface, settings: settings, live: live, speed: topSpeed,
+            let status = TopRun(file: file.first, interface: interface, settings: settings, live: live, speed: topSpeed,
                                 user: user ?? (geteuid() == 0 ? "nobody" : nil), duration: duration).run()
             if status != 0 { throw ExitCode(status) }
             return

@@ -163,9 +163,9 @@ _tcpwave() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=(-n -t -v -x -X -A)
-    local -a non_repeating_flags=(-D -p -l -U --packet-buffered --immediate-mode -S --nano -q -e -# --no-annotate --timeline --summary --single-thread --note-names --json --ignore-checksums --ladder --explain --merge -K -N --count -L -J --list-time-stamp-types --version -h --help)
+    local -a non_repeating_flags=(-D -p -l -U --packet-buffered --immediate-mode -S --nano -q -e -# --no-annotate --timeline --summary --top --single-thread --note-names --json --ignore-checksums --ladder --explain --merge -K -N --count -L -J --list-time-stamp-types --version -h --help)
     local -a repeating_options=(-r)
-    local -a non_repeating_options=(-i -s -B -w -Z --duration -c --msl --idle-timeout --max-flows --syn-flood-threshold --syn-flood-window --conn-log --likely-server-ports --diagram --flow --lang -F -V -C -G -W -z --time-stamp-precision -Q --direction -y --linktype -j --time-stamp-type)
+    local -a non_repeating_options=(-i -s -B -w -Z --duration -c --msl --idle-timeout --max-flows --syn-flood-threshold --syn-flood-window --stuck-after --half-open-threshold --ephemeral-ports --state-interval --speed --conn-log --likely-server-ports --diagram --flow --lang -F -V -C -G -W -z --time-stamp-precision -Q --direction -y --linktype -j --time-stamp-type)
     __tcpwave_offer_flags_options -1
 
     # Offer option value completions
@@ -211,6 +211,21 @@ _tcpwave() {
         return
         ;;
     '--syn-flood-window')
+        return
+        ;;
+    '--stuck-after')
+        return
+        ;;
+    '--half-open-threshold')
+        return
+        ;;
+    '--ephemeral-ports')
+        return
+        ;;
+    '--state-interval')
+        return
+        ;;
+    '--speed')
         return
         ;;
     '--conn-log')
