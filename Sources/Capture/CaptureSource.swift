@@ -26,8 +26,8 @@ public final class CaptureSource {
     }
 
     /// A live handle, already activated; timestamps in microseconds.
-    convenience init(liveHandle: OpaquePointer, name: String) {
-        self.init(handle: liveHandle, name: name, isLive: true, nanosecondPrecision: false)
+    convenience init(liveHandle: OpaquePointer, name: String, nanosecondPrecision: Bool = false) {
+        self.init(handle: liveHandle, name: name, isLive: true, nanosecondPrecision: nanosecondPrecision)
     }
 
     deinit { pcap_close(handle) }

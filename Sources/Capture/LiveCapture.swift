@@ -23,6 +23,8 @@ public struct LiveOptions: Sendable {
     public var direction: CaptureDirection? = nil
     /// `-y`: the data link type to ask for, by libpcap's name (`EN10MB`, `LINUX_SLL2`...).
     public var linkTypeName: String? = nil
+    /// `--nano`: the kernel's timestamps in nanoseconds (else libpcap scales them to microseconds).
+    public var nanosecondPrecision = false
     /// `-j`: the timestamp source, by libpcap's name (`host`, `adapter`...).
     public var timestampTypeName: String? = nil
 
@@ -62,6 +64,7 @@ extension CaptureSource {
                 _ = line.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
             }
         }
+        if options.nanosecondPrecision { pcap_set_tstamp_precision(h, Int32(PCAP_TSTAMP_PRECISION_NANO)) }
         let status = pcap_activate(h)
         if status < 0 {
             let detail = String(cString: pcap_geterr(h))
@@ -98,7 +101,9 @@ extension CaptureSource {
             pcap_close(h)
             throw .openInterface(name: name, message: detail, hint: nil)
         }
-        return CaptureSource(liveHandle: h, name: name)
+        // libpcap reports what it could give: nanoseconds only where the platform has them.
+        let nano = options.nanosecondPrecision && pcap_get_tstamp_precision(h) == Int32(PCAP_TSTAMP_PRECISION_NANO)
+        return CaptureSource(liveHandle: h, name: name, nanosecondPrecision: nano)
     }
 
     private static func activationError(_ name: String, _ status: Int32, _ detail: String) -> CaptureError {

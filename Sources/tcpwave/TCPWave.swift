@@ -331,6 +331,7 @@ struct TCPWave: ParsableCommand {
             live.immediate = immediateMode
             live.direction = more.direction.flatMap(CaptureDirection.init(rawValue:))
             live.linkTypeName = more.linkType
+            live.nanosecondPrecision = style.nanoseconds
             live.timestampTypeName = more.timestampType
             status = LiveRun(interface: interface, settings: settings, options: live, writePath: writeFile,
                              user: user ?? (geteuid() == 0 ? "nobody" : nil), duration: duration,
