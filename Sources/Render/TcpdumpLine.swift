@@ -63,7 +63,8 @@ public struct TcpdumpPrinter {
         writeLinkText(p, wireLength ?? p.count, network, &out)
         if let decoder {
             let layers = decoder.encapsulationLayers(p, wireLength: wireLength ?? p.count)
-            if !layers.isEmpty && !TunnelText.write(layers, p, verbosity: style.verbosity, linkHeaders: style.linkHeaders, verifyChecksum: !style.skipChecksums, into: &out) { return }
+            if !layers.isEmpty && !TunnelText.write(layers, p, verbosity: style.verbosity, linkHeaders: style.linkHeaders, verifyChecksum: !style.skipChecksums,
+                                                                 quick: style.quick, into: &out) { return }
         }
         if network.lengthIsUnstated, case .ipv4 = network {
             writeBadLength(network, &out)
@@ -112,7 +113,8 @@ public struct TcpdumpPrinter {
         writeLinkText(p, wireLength ?? p.count, v.network, &out)
         if v.tunnel != 0, let decoder {
             let layers = decoder.encapsulationLayers(p, wireLength: wireLength ?? p.count)
-            if !TunnelText.write(layers, p, verbosity: style.verbosity, linkHeaders: style.linkHeaders, verifyChecksum: !style.skipChecksums, into: &out) { return true }
+            if !TunnelText.write(layers, p, verbosity: style.verbosity, linkHeaders: style.linkHeaders, verifyChecksum: !style.skipChecksums,
+                                                                 quick: style.quick, into: &out) { return true }
         }
         let withAddresses = IPHeaderText.write(v.network, p, bytesMissing: v.ipBytesMissing, verbosity: style.verbosity,
                                                protocolName: !style.linkHeaders, verifyChecksum: !style.skipChecksums, into: &out)

@@ -10,7 +10,8 @@ public enum TunnelText {
     /// `linkHeaders` (`-e`): IP headers lose their `IP `/`IP6 ` word and inner Ethernet and PPP
     /// headers are printed, as tcpdump's `-e` does at every level.
     static func write(_ layers: [EncapsulationLayer], _ p: UnsafeRawBufferPointer, verbosity v: Int,
-                      linkHeaders: Bool = false, verifyChecksum: Bool = true, into out: inout OutputBuffer) -> Bool {
+                      linkHeaders: Bool = false, verifyChecksum: Bool = true, quick: Bool = false,
+                      into out: inout OutputBuffer) -> Bool {
         var source = IPAddress(ipv4: 0), destination = IPAddress(ipv4: 0)
         for (i, layer) in layers.enumerated() {
             let at = layer.offset
@@ -31,7 +32,8 @@ public enum TunnelText {
                 destination = h.destination
             case .udp:
                 writeUDP(layer, p, source, destination, verbosity: v, verifyChecksum: verifyChecksum, &out)
-                if next == .gtpU {
+                // `-q` stops every UDP datagram at its length, a tunnel's included.
+                if next == .gtpU || quick {
                     out.append("UDP, length ")
                     out.append(decimal: UInt64(Swift.max(0, Swift.min(Int(p.be16(at + 4)), layer.length) - 8)))
                     return false
