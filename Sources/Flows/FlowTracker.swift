@@ -8,7 +8,7 @@ public struct FlowTracker {
     var table = FlowTable()
     /// Closed connections, compacted after a grace period until their TIME_WAIT is over.
     var closed = ClosedConnections()
-    private var nextNumber = 1
+    private var nextNumber: Int
     /// The slots left at the end of input, in flow order, while `finish` drains them.
     private var finishOrder: [Int32]? = nil
     private var finishIndex = 0
@@ -35,6 +35,7 @@ public struct FlowTracker {
 
     public init(configuration: TrackerConfiguration = TrackerConfiguration()) {
         self.configuration = configuration
+        self.nextNumber = configuration.firstNumber
         self.synFlood = SynFloodDetector(configuration.synFlood)
         self.census = StateCensus(configuration.stateAlerts)
     }
@@ -96,6 +97,16 @@ public struct FlowTracker {
         // A connect retry sends its SYN again, ISN unchanged: a retransmission in a new connection.
         let resent = old.clientTrack.isn == s.sequence && old.role(of: s.source) == .client ? old.clientTrack.synTransmissions : 0
         return start(s, digest: digest, reuse: reason, previous: old.number, earlierSYNs: resent)
+    }
+
+    /// The capture's clock reached `time` on a packet this tracker does not follow (one of another
+    /// shard's connections, `--shard`): what is due by then expires, as it would have before a
+    /// segment at that time, so that idle timeouts and TIME_WAIT end when they do for a tracker
+    /// that sees every packet.
+    public mutating func advance(to time: Nanoseconds) {
+        expire(now: time)
+        now = time
+        if configuration.synFlood.isEnabled { synFlood.advance(to: time) }
     }
 
     /// A segment of no tracked connection: after a compacted close, or the first of a new one.
@@ -173,7 +184,7 @@ public struct FlowTracker {
         let (client, server) = midstream ? FlowTracker.inferRoles(s) : (s.source, s.destination)
         var c = Connection(number: nextNumber, client: client, server: server, midstream: midstream,
                            time: s.time, packet: s.packetNumber)
-        nextNumber += 1
+        nextNumber += configuration.numberStep
         c.reuse = reuse
         c.previousNumber = previous
         if configuration.zeekModel { c.enableZeekModel(configuration.zeek) }

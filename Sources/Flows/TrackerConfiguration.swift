@@ -25,6 +25,11 @@ public struct TrackerConfiguration: Sendable {
     public var synFlood = SynFloodConfiguration()
     /// Stuck-state and pile-up alerts (StateAlerts.swift).
     public var stateAlerts = StateAlertConfiguration()
+    /// Connection numbers start here and go up by `numberStep`: 1, 2, 3... for a whole capture;
+    /// shard K of N numbers K, K+N, K+2N... so that the shards' numbers never collide
+    /// (docs/sharding.md).
+    public var firstNumber = 1
+    public var numberStep = 1
 
     @inlinable public static var second: Nanoseconds { 1_000_000_000 }
 

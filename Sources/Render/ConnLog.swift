@@ -23,8 +23,14 @@ public enum ConnLog {
         ("tunnel_parents", "set[string]"), ("ip_proto", "count"),
     ]
 
+    /// `--sensor`'s column, after Zeek's: a log with it still loads wherever its `#fields` and
+    /// `#types` are read, as logs that Zeek scripts extend do.
+    public static let sensorField: (name: StaticString, type: StaticString) = ("sensor", "string")
+
     /// The header lines of the ASCII form; `opened` is the wall-clock time, as Zeek writes it.
-    public static func writeHeader(opened: Int, into out: inout OutputBuffer) {
+    /// With `sensorColumn`, the header declares `sensor` as the last column.
+    public static func writeHeader(opened: Int, sensorColumn: Bool = false, into out: inout OutputBuffer) {
+        let fields = sensorColumn ? ConnLog.fields + [sensorField] : ConnLog.fields
         out.append("#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n#open\t")
         appendLogTime(opened, &out)
         out.append("\n#fields")
@@ -46,8 +52,8 @@ public enum ConnLog {
         out.append(UInt8(ascii: "\n"))
     }
 
-    /// One row for a connection.
-    public static func writeRow(_ ended: EndedConnection, format: Format, into out: inout OutputBuffer) {
+    /// One row for a connection; `sensor` (already checked to need no escaping) last.
+    public static func writeRow(_ ended: EndedConnection, format: Format, sensor: String? = nil, into out: inout OutputBuffer) {
         let c = ended.connection
         let z = c.zeek
         // A connection whose every packet Zeek would have dropped (bad IP checksums) still gets
@@ -101,7 +107,12 @@ public enum ConnLog {
             out.append(decimal: z.respPackets)
             out.append(9)
             out.append(decimal: z.respIPBytes)
-            out.append("\t-\t6\n")
+            out.append("\t-\t6")
+            if let sensor {
+                out.append(9)
+                out.append(string: sensor)
+            }
+            out.append(UInt8(ascii: "\n"))
         case .json:
             out.append("{\"ts\":")
             appendJSONSeconds(ts, &out)
@@ -144,14 +155,20 @@ public enum ConnLog {
             out.append(decimal: z.respPackets)
             out.append(",\"resp_ip_bytes\":")
             out.append(decimal: z.respIPBytes)
-            out.append(",\"ip_proto\":6}\n")
+            out.append(",\"ip_proto\":6")
+            if let sensor {
+                out.append(",\"sensor\":")
+                JSONLines.appendString(sensor, &out)
+            }
+            out.append("}\n")
         }
     }
 
     // MARK: - Values
 
     /// A deterministic uid in Zeek's form ('C' and base62): the same input gives the same uids,
-    /// so logs and JSON records of one run can be joined.
+    /// so logs and JSON records of one run can be joined, and the shards of a capture give
+    /// each connection the uid a whole run gives it.
     public static func appendUID(_ c: Connection, _ out: inout OutputBuffer) {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ v: UInt64) {
@@ -162,7 +179,9 @@ public enum ConnLog {
                 x >>= 8
             }
         }
-        mix(UInt64(bitPattern: Int64(c.number)))
+        // The first packet's number, not the connection's: a shard (--shard) numbers its
+        // connections apart from a whole run, but sees the same packets.
+        mix(UInt64(bitPattern: Int64(c.firstPacket)))
         mix(UInt64(bitPattern: c.firstTime))
         for e in [c.client, c.server] {
             mix(e.address.high)

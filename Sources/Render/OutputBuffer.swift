@@ -246,6 +246,19 @@ public struct OutputBuffer: ~Copyable {
         count = 0
     }
 
+    /// Whether the bytes waiting end with `suffix` (only appends happen between flushes, so a
+    /// record just written is still whole here).
+    public func hasSuffix(_ suffix: StaticString) -> Bool {
+        let n = suffix.utf8CodeUnitCount
+        guard n <= count else { return false }
+        return suffix.withUTF8Buffer { memcmp(storage + (count - n), $0.baseAddress!, n) == 0 }
+    }
+
+    /// Takes back the last `n` bytes waiting (at most `count`).
+    public mutating func removeLast(_ n: Int) {
+        count -= Swift.min(n, count)
+    }
+
     /// Moves the buffered bytes to the end of `array` and empties the buffer (memory buffers).
     public mutating func moveBytes(into array: inout [UInt8]) {
         array.append(contentsOf: UnsafeBufferPointer(start: storage, count: count))

@@ -21,6 +21,10 @@ struct DecodedBatch: PipeBatch {
         /// whose segment is valid, also the next of `segments`.
         case fragment
         case other
+        /// TCP of a connection in another shard (`--shard`): neither tracked nor printed.
+        case otherShard
+        /// The same with a valid header: the tracker's clock moves to the next of `otherShardTimes`.
+        case otherShardSegment
         /// The link or IP header cannot be read: the next of `errors`.
         case malformed
         /// The input ended.
@@ -39,6 +43,7 @@ struct DecodedBatch: PipeBatch {
     private(set) var errors: [DecodeError] = []
     private(set) var fragmentOutcomes: [FragmentOutcome] = []
     private(set) var fragmentHasSegment: [Bool] = []
+    private(set) var otherShardTimes: [Nanoseconds] = []
     /// The tcpdump text of the packets with a line (TCP ones), one after the other; line i ends
     /// at `lineEnds[i]`.
     private(set) var text: [UInt8] = []
@@ -62,6 +67,7 @@ struct DecodedBatch: PipeBatch {
             fragmentOutcomes.removeAll(keepingCapacity: true)
             fragmentHasSegment.removeAll(keepingCapacity: true)
         }
+        if !otherShardTimes.isEmpty { otherShardTimes.removeAll(keepingCapacity: true) }
         if !text.isEmpty { text.removeAll(keepingCapacity: true) }
         if !lineEnds.isEmpty { lineEnds.removeAll(keepingCapacity: true) }
     }
@@ -75,7 +81,7 @@ struct DecodedBatch: PipeBatch {
     /// line to `lines` as Session.handle(_:decoder:) would. True for a TCP packet (one with a line).
     @discardableResult
     mutating func append(_ record: PacketRecord, number: Int, decoder: FrameDecoder, verifyChecksums: Bool,
-                         printer: inout TcpdumpPrinter?, lines: inout OutputBuffer,
+                         shard: FlowShard? = nil, printer: inout TcpdumpPrinter?, lines: inout OutputBuffer,
                          fragments: inout FragmentReassembler, datagram: inout [UInt8]) -> Bool {
         switch decoder.decode(record.bytes, wireLength: record.wireLength) {
         case .tcp(let view) where view.network.isFragment:
@@ -88,6 +94,16 @@ struct DecodedBatch: PipeBatch {
             appendFragment(record, number, decoder, verifyChecksums, &printer, &lines, &fragments, &datagram)
             return true
         case .tcp(let view):
+            if let shard, !shard.contains(view.source, view.destination) {
+                if view.hasValidHeaderLength {
+                    kinds.append(.otherShardSegment)
+                    otherShardTimes.append(record.time)
+                } else {
+                    kinds.append(.otherShard)
+                }
+                printer?.skip(seconds: record.seconds, fraction: record.fraction)
+                return false
+            }
             if view.hasValidHeaderLength {
                 kinds.append(.segment)
                 segments.append(Session.segment(view, record, number: number, verifyChecksums: verifyChecksums, decoder: decoder))
@@ -102,6 +118,11 @@ struct DecodedBatch: PipeBatch {
             }
             return true
         case let .truncatedTCP(network, offset, length):
+            if let shard, !shard.containsTruncated(network, ports: FlowShard.truncatedPorts(record.bytes, offset, length)) {
+                kinds.append(.otherShard)
+                printer?.skip(seconds: record.seconds, fraction: record.fraction)
+                return false
+            }
             kinds.append(.truncatedTCP)
             if printer != nil {
                 printer!.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &lines)

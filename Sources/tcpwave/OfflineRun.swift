@@ -55,7 +55,7 @@ struct OfflineRun {
             let printer = session.printsPacketLines ? TcpdumpPrinter(style: settings.style, linkType: source.linkType) : nil
             status = runPipelined(&session, PacketReader(source: source, writer: writer, decoder: decoder,
                                                         limit: settings.packetLimit, verifyChecksums: settings.verifyChecksums,
-                                                        printer: printer, packetBuffered: packetBuffered), &progress)
+                                                        shard: settings.shard, printer: printer, packetBuffered: packetBuffered), &progress)
         } else {
             status = runOneThread(&session, source, decoder, writer, &progress)
         }
@@ -164,6 +164,7 @@ final class PacketReader: @unchecked Sendable {
     private let decoder: FrameDecoder
     private let limit: Int?
     private let verifyChecksums: Bool
+    private let shard: FlowShard?
     /// With packet lines: the tcpdump part of each line is written here, on the reader thread.
     private var printer: TcpdumpPrinter?
     private var lines = OutputBuffer.memory()
@@ -179,7 +180,8 @@ final class PacketReader: @unchecked Sendable {
     private var stopped = false
 
     init(source: CaptureSource, writer: CaptureWriter?, decoder: FrameDecoder, limit: Int?, verifyChecksums: Bool,
-         printer: TcpdumpPrinter?, packetBuffered: Bool = false) {
+         shard: FlowShard? = nil, printer: TcpdumpPrinter?, packetBuffered: Bool = false) {
+        self.shard = shard
         self.source = source
         self.writer = writer
         self.decoder = decoder
@@ -218,7 +220,7 @@ final class PacketReader: @unchecked Sendable {
                 }
                 number += 1
                 if batch.pointee.append(record, number: number, decoder: decoder, verifyChecksums: verifyChecksums,
-                                        printer: &printer, lines: &lines, fragments: &fragments, datagram: &datagram) {
+                                        shard: shard, printer: &printer, lines: &lines, fragments: &fragments, datagram: &datagram) {
                     tcp += 1
                 }
             case .timeout:

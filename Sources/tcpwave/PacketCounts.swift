@@ -6,10 +6,13 @@ struct PacketCounts {
     var malformed = 0
     /// TCP packets whose header was cut short or had a bad data offset.
     var truncatedTCP = 0
+    /// `--shard`: TCP packets of connections in other shards, neither tracked nor printed (not in `tcp`).
+    var otherShard = 0
 
     var line: String {
         var s = "\(read) packet\(read == 1 ? "" : "s") read: \(tcp) TCP, \(other) other, \(malformed) malformed"
         if truncatedTCP > 0 { s += " (\(truncatedTCP) TCP with truncated or bad header)" }
+        if otherShard > 0 { s += ", \(otherShard) TCP of other shards" }
         return s
     }
 }

@@ -46,4 +46,8 @@ struct RunSettings {
     var rotation: FileRotation? = nil
     /// `--state-interval`: a `states` record (JSON) every this much capture time.
     var stateInterval: Nanoseconds? = nil
+    /// `--shard K/N`: only the connections in this shard are tracked and printed (ShardSelection.swift).
+    var shard: FlowShard? = nil
+    /// `--sensor NAME`: every JSON record and conn.log row names where it came from.
+    var sensor: String? = nil
 }

@@ -54,9 +54,15 @@ extension Session {
         let event = datagram.withUnsafeBytes { bytes -> PacketEvent? in
             guard let (view, segment) = Session.reassembledSegment(bytes, truncated: outcome.truncated, record, number: number,
                                                                     verifyChecksums: settings.verifyChecksums) else { return nil }
+            // --shard: the reassembled segment belongs to its connection's shard.
+            if let shard, !shard.contains(segment.source, segment.destination) {
+                advanceClock(segment.time)
+                return nil
+            }
             let event = track(segment)
             if jsonPackets {
                 JSONLines.writePacket(number: number, time: record.time, fractionDigits: fractionDigits, view: view, event: event, into: &out)
+                if let sensorEnding { JSONLines.tagRecord(sensorEnding, &out) }
                 out.endLine()
             }
             return event

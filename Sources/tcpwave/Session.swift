@@ -44,6 +44,10 @@ struct Session: ~Copyable {
     private var checksums = ChecksumTally()
     /// SYN flood alerts reported so far (for SIGUSR1's report).
     private var alertCount = 0
+    /// `--shard`: the connections this run tracks and prints.
+    let shard: FlowShard?
+    /// `--sensor` with `--json`: what ends every JSON record (JSONLines+Sensor.swift).
+    let sensorEnding: [UInt8]?
 
     init(settings: RunSettings, linkType: LinkType, sourceName: String, lineBuffered: Bool = false) {
         self.settings = settings
@@ -58,7 +62,11 @@ struct Session: ~Copyable {
         self.printing = settings.output != .summary && !settings.noteNames && settings.format == .text && settings.diagram?.ladder != true
         self.jsonPackets = settings.format == .json && settings.output != .summary
         self.stateSampler = settings.stateInterval.map { StateSampler(interval: $0) }
-        if settings.format == .connLog(.tsv) { ConnLog.writeHeader(opened: time(nil), into: &out) }
+        self.shard = settings.shard
+        self.sensorEnding = settings.format == .json ? settings.sensor.map(JSONLines.sensorEnding) : nil
+        if settings.format == .connLog(.tsv) {
+            ConnLog.writeHeader(opened: time(nil), sensorColumn: settings.sensor != nil, into: &out)
+        }
     }
 
     /// The packets that follow come from another file of a list read as one stream (MultiFileRun):
@@ -99,7 +107,7 @@ struct Session: ~Copyable {
     /// The packets of a batch decoded on the reader thread (only when `needsPacketBytes` is
     /// false); returns `.end` or `.readFailure` when the batch ends the input, else nil.
     mutating func handle(_ batch: borrowing DecodedBatch) -> DecodedBatch.Kind? {
-        var nextSegment = 0, nextTime = 0, nextError = 0, nextLine = 0, lineStart = 0, nextFragment = 0
+        var nextSegment = 0, nextTime = 0, nextError = 0, nextLine = 0, lineStart = 0, nextFragment = 0, nextOtherShard = 0
         for kind in batch.kinds {
             switch kind {
             case .segment, .badTCPHeader:
@@ -122,7 +130,12 @@ struct Session: ~Copyable {
                 nextFragment += 1
                 var event: PacketEvent? = nil
                 if outcome.result == .reassembled && batch.fragmentHasSegment[nextFragment - 1] {
-                    event = track(batch.segments[nextSegment])
+                    let segment = batch.segments[nextSegment]
+                    if shard?.contains(segment.source, segment.destination) ?? true {
+                        event = track(segment)
+                    } else {
+                        advanceClock(segment.time)
+                    }
                     nextSegment += 1
                 }
                 if printing { writeLine(batch, &nextLine, &lineStart, event, fragment: outcome) }
@@ -135,6 +148,13 @@ struct Session: ~Copyable {
             case .other:
                 counts.read += 1
                 counts.other += 1
+            case .otherShard:
+                counts.read += 1
+                counts.otherShard += 1
+            case .otherShardSegment:
+                counts.read += 1
+                otherShardSegment(batch.otherShardTimes[nextOtherShard])
+                nextOtherShard += 1
             case .malformed:
                 counts.read += 1
                 malformed(batch.errors[nextError])
@@ -170,6 +190,22 @@ struct Session: ~Copyable {
         return event
     }
 
+    /// A segment of another shard's connection (`--shard`): not tracked, but the capture's
+    /// clock moves on, and what it makes due (held records, idle timeouts) happens now, as in a
+    /// run that tracks every connection.
+    private mutating func otherShardSegment(_ time: Nanoseconds) {
+        counts.otherShard += 1
+        advanceClock(time)
+        afterTCP()
+    }
+
+    /// The capture's clock reached `time` on a segment of another shard: held records and
+    /// timeouts due by then are done, as before tracking a segment.
+    mutating func advanceClock(_ time: Nanoseconds) {
+        if pendingHead < pendingRecords.count { flushPendingRecords(now: time) }
+        tracker.advance(to: time)
+    }
+
     private mutating func badTCPHeader(_ time: Nanoseconds) {
         if pendingHead < pendingRecords.count { flushPendingRecords(now: time) }
         counts.truncatedTCP += 1
@@ -198,6 +234,11 @@ struct Session: ~Copyable {
         case .laterFragment:
             handleFragment(record, number: number, decoder: decoder)
         case .tcp(let view):
+            if let shard, !shard.contains(view.source, view.destination) {
+                if view.hasValidHeaderLength { otherShardSegment(record.time) } else { counts.otherShard += 1 }
+                printer.skip(seconds: record.seconds, fraction: record.fraction)
+                return
+            }
             counts.tcp += 1
             var event: PacketEvent? = nil
             if view.hasValidHeaderLength {
@@ -208,6 +249,7 @@ struct Session: ~Copyable {
             if settings.noteNames, let event { writeNoteNames(number, event) }
             if jsonPackets {
                 JSONLines.writePacket(number: number, time: record.time, fractionDigits: fractionDigits, view: view, event: event, into: &out)
+                if let sensorEnding { JSONLines.tagRecord(sensorEnding, &out) }
                 out.endLine()
             }
             if printing {
@@ -229,12 +271,18 @@ struct Session: ~Copyable {
             }
             afterTCP()
         case let .truncatedTCP(network, offset, length):
+            let ports = FlowShard.truncatedPorts(bytes, offset, length)
+            if let shard, !shard.containsTruncated(network, ports: ports) {
+                counts.otherShard += 1
+                printer.skip(seconds: record.seconds, fraction: record.fraction)
+                return
+            }
             counts.tcp += 1
             counts.truncatedTCP += 1
             if jsonPackets {
-                let ports = offset + 4 <= bytes.count && length >= 4 ? (bytes.be16(offset), bytes.be16(offset + 2)) : nil
                 JSONLines.writeTruncatedPacket(number: number, time: record.time, fractionDigits: fractionDigits, network: network,
-                                               ports: ports.map { (source: $0.0, destination: $0.1) }, into: &out)
+                                               ports: ports, into: &out)
+                if let sensorEnding { JSONLines.tagRecord(sensorEnding, &out) }
                 out.endLine()
             }
             if printing {
@@ -281,7 +329,10 @@ struct Session: ~Copyable {
         ladders?.alerts(alerts)
         guard !settings.noteNames else { return }
         if settings.format == .json {
-            for a in alerts { JSONLines.writeAlert(a, fractionDigits: fractionDigits, into: &out) }
+            for a in alerts {
+                JSONLines.writeAlert(a, fractionDigits: fractionDigits, into: &out)
+                if let sensorEnding { JSONLines.tagRecord(sensorEnding, &out) }
+            }
             Session.writeStateAlerts(stateAlerts, settings: settings, fractionDigits: fractionDigits, to: &out)
             out.endLine()
             return
@@ -355,8 +406,9 @@ struct Session: ~Copyable {
         case .json:
             let msl: Nanoseconds? = settings.output == .linesAndTimelines ? settings.tracker.msl : nil
             JSONLines.writeConnection(e, fractionDigits: fractionDigits, timeline: msl, into: &out)
+            if let sensorEnding { JSONLines.tagRecord(sensorEnding, &out) }
         case .connLog(let format):
-            ConnLog.writeRow(e, format: format, into: &out)
+            ConnLog.writeRow(e, format: format, sensor: settings.sensor, into: &out)
         }
     }
 
@@ -407,7 +459,9 @@ struct Session: ~Copyable {
                            ("datagrams_lost", f.lost), ("fragment_overlaps", f.count(.overlap)),
                            ("fragment_duplicates", f.count(.duplicate))]
             }
+            if let shard { fields += [("shard", shard.index), ("shards", shard.count), ("other_shard_tcp", counts.otherShard)] }
             JSONLines.writeStats(fields, into: &out)
+            if let sensorEnding { JSONLines.tagRecord(sensorEnding, &out) }
         }
     }
 

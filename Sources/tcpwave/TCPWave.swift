@@ -155,6 +155,8 @@ struct TCPWave: ParsableCommand {
     @Option(name: .customLong("likely-server-ports"), parsing: .unconditional, help: ArgumentHelp("Zeek's likely_server_ports, which pick the originator of a connection seen without its SYN: ports separated by commas, 'default' (Zeek's default scripts) or 'none'.", valueName: "ports"))
     var likelyServerPorts = "default"
 
+    @OptionGroup var cluster: ClusterOptions
+
     @Option(name: .customLong("diagram"), parsing: .unconditional, help: ArgumentHelp("Draw ladder diagrams of the connections into FILE.svg (one below another) or FILE.html (a report: endpoints per state over time, every connection in a searchable table, ladders and time-sequence graphs), when the input ends.", valueName: "file"), completion: .file(extensions: ["svg", "html"]))
     var diagram: String?
 
@@ -256,6 +258,7 @@ struct TCPWave: ParsableCommand {
         if noteNames && (json || connLog != nil) { throw ValidationError("--note-names does not combine with --json or --conn-log") }
         if connLog != nil && (summary || timeline) { throw ValidationError("--conn-log prints only conn.log rows; leave out --summary and --timeline") }
         try validateDiagramOptions()
+        try cluster.validate(machineOutput: json || connLog != nil)
         if TCPWave.parsePorts(likelyServerPorts) == nil {
             throw ValidationError("--likely-server-ports takes port numbers separated by commas, 'default' or 'none'")
         }
@@ -302,6 +305,7 @@ struct TCPWave: ParsableCommand {
                                    packetLimit: count, filter: expression,
                                    noteNames: noteNames)
         configureMachineOutput(&settings)
+        cluster.configure(&settings)
         try configureDiagrams(&settings)
         settings.singleThread = singleThread
         settings.rotation = more.rotation

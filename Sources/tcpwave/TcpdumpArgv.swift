@@ -13,7 +13,7 @@ enum TcpdumpArgv {
     /// rewritten, even when it starts with `-` (`--flow -1` is then reported as a bad number).
     static let valueOptions: Set<String> = [
         "--duration", "--msl", "--idle-timeout", "--max-flows", "--syn-flood-threshold", "--syn-flood-window",
-        "--likely-server-ports", "--diagram", "--flow", "--lang", "--time-stamp-precision", "--direction",
+        "--likely-server-ports", "--diagram", "--flow", "--lang", "--time-stamp-precision", "--direction", "--shard", "--sensor",
     ]
 
     static func rewrite(_ given: [String]) -> [String] {
