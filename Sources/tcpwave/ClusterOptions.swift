@@ -4,7 +4,7 @@ import Flows
 /// `--shard` and `--sensor`: what lets many machines share the work and their records meet in
 /// one place (docs/sharding.md, docs/clickhouse.md).
 struct ClusterOptions: ParsableArguments {
-    @Option(name: .customLong("shard"), parsing: .unconditional, help: ArgumentHelp("Track and print only the connections in shard K of N (1 ≤ K ≤ N), chosen by a fixed hash of the 4-tuple that is the same in both directions and on every machine, so N machines reading the same files split the work without splitting a connection. Packets of other shards print nothing; packet numbers stay the capture's; connection numbers go K, K+N, K+2N...", valueName: "K/N"))
+    @Option(name: .customLong("shard"), parsing: .unconditional, help: ArgumentHelp("Track and print only the connections in shard K of N (1 <= K <= N), chosen by a fixed hash of the 4-tuple that is the same in both directions and on every machine, so N machines reading the same files split the work without splitting a connection. Packets of other shards print nothing; packet numbers stay the capture's; connection numbers go K, K+N, K+2N...", valueName: "K/N"))
     var shard: String?
 
     @Option(name: .customLong("sensor"), parsing: .unconditional, help: ArgumentHelp("With --json or --conn-log, name where the records came from: a 'sensor' field in every JSON record, a trailing 'sensor' column in conn.log. Letters, digits and . _ : @ / - (at most 128).", valueName: "name"))
@@ -24,7 +24,7 @@ struct ClusterOptions: ParsableArguments {
 
     func validate(machineOutput: Bool) throws {
         if let shard, FlowShard(shard) == nil {
-            throw ValidationError("--shard \(shard): give K/N with whole numbers 1 ≤ K ≤ N, as --shard 2/4")
+            throw ValidationError("--shard \(shard): give K/N with whole numbers 1 <= K <= N, as --shard 2/4")
         }
         if let sensor {
             if !ClusterOptions.isValidSensor(sensor) {
