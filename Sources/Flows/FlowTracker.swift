@@ -103,7 +103,7 @@ public struct FlowTracker {
     /// shard's connections, `--shard`): what is due by then expires, as it would have before a
     /// segment at that time, so that idle timeouts and TIME_WAIT end when they do for a tracker
     /// that sees every packet.
-    public mutating func advance(to time: Nanoseconds) {
+    public mutating func skipSegment(at time: Nanoseconds) {
         expire(now: time)
         now = time
         if configuration.synFlood.isEnabled { synFlood.advance(to: time) }

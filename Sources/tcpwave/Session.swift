@@ -203,7 +203,7 @@ struct Session: ~Copyable {
     /// timeouts due by then are done, as before tracking a segment.
     mutating func advanceClock(_ time: Nanoseconds) {
         if pendingHead < pendingRecords.count { flushPendingRecords(now: time) }
-        tracker.advance(to: time)
+        tracker.skipSegment(at: time)
     }
 
     private mutating func badTCPHeader(_ time: Nanoseconds) {

@@ -165,7 +165,7 @@ _tcpwave() {
     local -a repeating_flags=(-n -t -v -x -X -A)
     local -a non_repeating_flags=(-D -p -l -U --packet-buffered --immediate-mode -S --nano -q -e -# --no-annotate --timeline --summary --top --single-thread --note-names --json --ignore-checksums --ladder --explain --merge -K -N --count -L -J --list-time-stamp-types --version -h --help)
     local -a repeating_options=(-r)
-    local -a non_repeating_options=(-i -s -B -w -Z --duration -c --msl --idle-timeout --max-flows --syn-flood-threshold --syn-flood-window --stuck-after --half-open-threshold --ephemeral-ports --state-interval --speed --conn-log --likely-server-ports --diagram --flow --lang -F -V -C -G -W -z --time-stamp-precision -Q --direction -y --linktype -j --time-stamp-type)
+    local -a non_repeating_options=(-i -s -B -w -Z --duration -c --msl --idle-timeout --max-flows --syn-flood-threshold --syn-flood-window --stuck-after --half-open-threshold --ephemeral-ports --state-interval --speed --conn-log --likely-server-ports --shard --sensor --diagram --flow --lang -F -V -C -G -W -z --time-stamp-precision -Q --direction -y --linktype -j --time-stamp-type)
     __tcpwave_offer_flags_options -1
 
     # Offer option value completions
@@ -233,6 +233,12 @@ _tcpwave() {
         return
         ;;
     '--likely-server-ports')
+        return
+        ;;
+    '--shard')
+        return
+        ;;
+    '--sensor')
         return
         ;;
     '--diagram')
