@@ -30,6 +30,7 @@ extension Session {
     private mutating func writeStates(_ snapshot: StateSnapshot, final: Bool) {
         guard settings.format == .json, let interval = stateSampler?.interval else { return }
         JSONLines.writeStates(snapshot, interval: interval, final: final, fractionDigits: fractionDigits, into: &out)
+        if let sensorEnding { JSONLines.tagRecord(sensorEnding, &out) }
         out.endLine()
     }
 
@@ -38,6 +39,7 @@ extension Session {
         for a in alerts {
             if settings.format == .json {
                 JSONLines.writeStateAlert(a, ephemeralPorts: ports, fractionDigits: fractionDigits, into: &out)
+                if let sensor = settings.sensor { JSONLines.tagRecord(JSONLines.sensorEnding(sensor), &out) }
             } else {
                 StateAlertText.write(a, ephemeralPorts: ports, into: &out)
             }
