@@ -22,6 +22,7 @@ enum ZeekConformance {
         "bigtransfer.conn.log": "redef tcp_excessive_data_without_further_acks=0",
         "globus-url-copy.conn.log": "GridFTP script calls skip_further_processing on the data channel",
         "localhost-bad-chksum.conn-worked.conn.log": "ignore_checksums_nets (run with --ignore-checksums)",
+        "pppoe-over-qinq.conn.log": "233 s of silence after the client's FIN: tcpwave's tracker expires FIN_WAIT_1 after 120 s (conntrack), Zeek's inactivity timeout is 300 s",
     ]
 
     static let httpPorts = "80,81,631,1080,3128,8000,8080,8888"

@@ -101,7 +101,8 @@ func boundedMemory() {
     let attempts = records.first?.attempts ?? 0
     #expect(attempts > 100_000 && attempts < 1_000_000)
     let distinct = records.first?.distinctSources ?? 0
-    #expect(abs(distinct - attempts) < attempts * 6 / 100, "HyperLogLog estimate \(distinct) of \(attempts)")
+    // 1,024 registers: a standard error of 1.04/32 = 3.25%; three of them bound the estimate.
+    #expect(abs(distinct - attempts) < attempts * 10 / 100, "HyperLogLog estimate \(distinct) of \(attempts)")
     #expect(distinct <= attempts, "an estimate never counts more sources than attempts")
     #expect(detector.allocatedSlots == 1)
 
