@@ -97,8 +97,9 @@ enum TcpdumpCoverage {
 
     /// What has been measured (README, docs/tcpdump-conformance.md); the test fails below it.
     static let floors: [String: Double] = [
-        "our fixtures": 100, "tcpdump's tests": 94.0, "Zeek's traces": 97.7, "gopacket's tests": 100,
-        "real-world (wild/)": 97.7,
+        // wild/: 12 packets of dpkt/nb6-http.pcap are IPv6 TCP in L2TP in UDP in PPPoE (not decoded).
+        "our fixtures": 100, "tcpdump's tests": 100, "Zeek's traces": 100, "gopacket's tests": 100,
+        "real-world (wild/)": 99.98,
     ]
 }
 
