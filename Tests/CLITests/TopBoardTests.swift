@@ -17,15 +17,23 @@ struct TopBoardTests {
 
         /// Starts the session. Not through Harness.run: the tmux server it forks keeps the
         /// output pipe open, so reading it to its end would never return.
+        /// Not through Foundation's Process either: its waitUntilExit never returned for this
+        /// client (seen in CI: the test hung there with the board on screen), so posix_spawn and
+        /// waitpid; if the child was reaped elsewhere waitpid returns at once and waitFor waits.
         func start(_ command: String, width: Int = 150, height: Int = 50) {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: tmux)
-            p.arguments = ["-L", socket, "new-session", "-d", "-s", "top", "-x", "\(width)", "-y", "\(height)", command]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            p.standardInput = FileHandle.nullDevice
-            try? p.run()
-            p.waitUntilExit()
+            let arguments = [tmux, "-L", socket, "new-session", "-d", "-s", "top", "-x", "\(width)", "-y", "\(height)", command]
+            var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+            defer { for a in argv { free(a) } }
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+            var pid: pid_t = 0
+            guard posix_spawn(&pid, tmux, &actions, nil, &argv, environ) == 0 else { return }
+            var status: Int32 = 0
+            _ = waitpid(pid, &status, 0)
         }
 
         func pane() -> String { run(["capture-pane", "-p", "-t", "top"]).stdout }
