@@ -131,7 +131,7 @@ struct TCPWave: ParsableCommand {
     @Option(name: .customLong("state-interval"), parsing: .unconditional, help: ArgumentHelp("With --json, add a 'states' record every this many seconds of capture time: endpoints per state for the whole capture and the busiest server endpoints.", valueName: "seconds"), transform: NumberArgument.seconds)
     var stateInterval: Double?
 
-    @Flag(name: .customLong("top"), help: "A full-screen board of every endpoint's connections by state, refreshed each second: states with a sparkline of the last minute, the busiest server endpoints, the alerts in force (q quits, s or arrows change the sort). With -r the file is replayed in capture time (--speed). When standard output is not a terminal, the board is printed as text every second of capture time.")
+    @Flag(name: .customLong("top"), help: "A full-screen board of every endpoint's connections by state, refreshed each second: states with a sparkline of the last minute, the busiest server endpoints, the alerts in force (q quits, s or arrows change the sort). With -r the file is replayed in capture time (--speed). When standard output is not a terminal, the board is printed as text for every second of capture time that has packets.")
     var top = false
 
     @Option(name: .customLong("speed"), parsing: .unconditional, help: ArgumentHelp("With --top -r: replay this many times faster than capture time, or 'max' (default 1).", valueName: "n|max"))
