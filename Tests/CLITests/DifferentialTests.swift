@@ -52,6 +52,18 @@ enum Differential {
         return tally
     }
 
+    /// The tallies of `files`, summed.
+    static func compare(_ files: [String], options: [String], tcpdump: String) -> Tally {
+        var total = Tally()
+        for file in files {
+            let t = compare(file, options: options, tcpdump: tcpdump)
+            total.compared += t.compared
+            total.identical += t.identical
+            total.mismatches += t.mismatches
+        }
+        return total
+    }
+
     static let optionSets: [[String]] = [[], ["-v"], ["-vv", "-S"], ["-ttttt", "--nano"], ["-tttt"], ["-q"]]
 }
 
@@ -62,13 +74,7 @@ struct DifferentialTests {
             print("skipped: tcpdump is not installed (apt-get install tcpdump)")
             return
         }
-        var total = Differential.Tally()
-        for file in Harness.fixtures {
-            let t = Differential.compare(file, options: options, tcpdump: tcpdump)
-            total.compared += t.compared
-            total.identical += t.identical
-            total.mismatches += t.mismatches
-        }
+        let total = Differential.compare(Harness.fixtures, options: options, tcpdump: tcpdump)
         print("fixtures [\(options.joined(separator: " "))]: \(total.identical)/\(total.compared) TCP lines identical to tcpdump")
         #expect(total.compared > 100)
         #expect(total.mismatches.isEmpty, "\(total.mismatches.prefix(20).joined(separator: "\n"))")
@@ -90,13 +96,7 @@ struct DifferentialTests {
                 .filter { $0.hasSuffix(".pcap") || $0.hasSuffix(".pcapng") }
                 .sorted().map { "\(path)/\($0)" }
         }
-        var total = Differential.Tally()
-        for file in files {
-            let t = Differential.compare(file, options: options, tcpdump: tcpdump)
-            total.compared += t.compared
-            total.identical += t.identical
-            total.mismatches += t.mismatches
-        }
+        let total = Differential.compare(files, options: options, tcpdump: tcpdump)
         let percent = total.compared == 0 ? 0 : Double(total.identical) * 100 / Double(total.compared)
         print("corpus [\(options.joined(separator: " "))]: \(total.identical)/\(total.compared) TCP lines identical to tcpdump (\(String(format: "%.2f", percent))%) over \(files.count) captures")
         for m in total.mismatches { print("mismatch: \(m)") }
