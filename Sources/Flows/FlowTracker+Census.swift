@@ -32,6 +32,14 @@ extension FlowTracker {
         census.tick(time)
     }
 
+    /// Moves the clock to `time` without a packet and expires what is due, without judging
+    /// the alerts: a sample taken at `time` is current, and no alert moves to `time`
+    /// (StateSeries samples the report's chart this way, so the chart changes no other output).
+    public mutating func expire(through time: Nanoseconds) {
+        guard time > now else { return }
+        expire(now: time)
+    }
+
     /// True when SYN flood or state alert records are waiting.
     public var hasStateAlerts: Bool { !census.alerts.isEmpty }
 

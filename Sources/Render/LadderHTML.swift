@@ -34,8 +34,9 @@ public enum LadderHTML {
         s += "<p class=\"tw-hint\">\(MarkupText.escape(overview(recorder, rows: rows)))</p>\n"
         if recorder.selected == nil {
             s += "<h2 id=\"tw-states\">Connections by state over time</h2>\n<div class=\"tw-chart-box\">\n"
-            s += StateChartSVG.element(recorder.stateCounts.samples, interval: recorder.stateCounts.interval,
-                                       marks: StateChartSVG.marks(recorder.alerts))
+            let series = recorder.stateSeries ?? StateSeries()
+            s += StateChartSVG.element(series.samples, interval: series.interval, marks: StateChartSVG.marks(recorder.alerts))
+            s += StateChartSVG.dataElement(series)
             s += "</div>\n"
         }
         s += "<h2>Connections</h2>\n"

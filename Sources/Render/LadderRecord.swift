@@ -267,8 +267,9 @@ public struct LadderRecorder: Sendable {
     private var highestFlow = 0
     /// One row per connection that ended (all of them once the input has ended).
     public private(set) var rows: [ConnectionRow] = []
-    /// Endpoints per state over the capture (all connections, whatever `selected` is).
-    public private(set) var stateCounts: StateCountSampler
+    /// The census totals over the capture (all connections, whatever `selected` is), sampled
+    /// by the session from the tracker (`sampleStates`); nil unless the report is collected.
+    public var stateSeries: StateSeries?
     /// The alerts raised, for the chart.
     public private(set) var alerts: [SynFloodAlert] = []
     /// The last packet's time, and how many packets there were.
@@ -279,23 +280,24 @@ public struct LadderRecorder: Sendable {
     public static let defaultArrowBudget = 300
     /// The state chart's resolution: at most this many samples (the interval doubles to fit).
     public static let stateSamples = 480
+    /// The chart's interval to start with: a short capture gets a fine chart, a long one
+    /// doubles its way up.
+    public static let firstStateInterval: Nanoseconds = 1_000_000
 
     public init(selected: Int? = nil, flowLimit: Int = LadderRecorder.defaultFlowLimit,
-                arrowBudget: Int = LadderRecorder.defaultArrowBudget, collectsReport: Bool = false,
-                msl: Nanoseconds = 60 * 1_000_000_000) {
+                arrowBudget: Int = LadderRecorder.defaultArrowBudget, collectsReport: Bool = false) {
         self.selected = selected
         self.flowLimit = Swift.max(1, flowLimit)
         self.arrowBudget = Swift.max(8, arrowBudget)
         self.collectsReport = collectsReport
-        // 1 ms to start with: a short capture gets a fine chart, a long one doubles its way up.
-        self.stateCounts = StateCountSampler(interval: 1_000_000, maxSamples: LadderRecorder.stateSamples, msl: msl)
+        self.stateSeries = collectsReport
+            ? StateSeries(interval: LadderRecorder.firstStateInterval, maxSamples: LadderRecorder.stateSamples) : nil
     }
 
     /// One tracked packet.
     public mutating func record(_ s: Segment, _ e: PacketEvent) {
         lastTime = s.time
         packetCount += 1
-        if collectsReport { stateCounts.record(e, at: s.time) }
         if let selected, e.flow != selected { return }
         highestFlow = Swift.max(highestFlow, e.flow)
         if flowsByNumber[e.flow] == nil {
@@ -309,7 +311,6 @@ public struct LadderRecorder: Sendable {
     /// Connections the tracker reported as ended (closed, idle, evicted, end of input).
     public mutating func ended(_ list: [EndedConnection]) {
         if collectsReport {
-            stateCounts.ended(list)
             for e in list where selected == nil || e.connection.number == selected {
                 rows.append(ConnectionRow(e))
             }
@@ -322,11 +323,6 @@ public struct LadderRecorder: Sendable {
     /// Alerts the tracker raised.
     public mutating func alerts(_ list: [SynFloodAlert]) {
         if collectsReport { alerts += list }
-    }
-
-    /// Takes the last state sample at the end of the input.
-    public mutating func finish() {
-        if collectsReport, let lastTime { stateCounts.finish(at: lastTime) }
     }
 
     /// The recorded connections in flow order.

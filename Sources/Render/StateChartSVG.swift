@@ -2,7 +2,7 @@ import Flows
 import Wire
 
 /// The HTML report's stacked area chart: how many endpoints were in each TCP state over the
-/// capture (StateCountSampler's samples), alerts as shaded spans. A SYN flood shows as a wall
+/// capture (StateSeries' samples of the tracker's census, as the `states` records), alerts as shaded spans. A SYN flood shows as a wall
 /// of SYN_SENT/SYN_RECEIVED, a TIME_WAIT pile-up as a rising grey layer. Inline SVG; every
 /// sample has a hover title with its counts.
 public enum StateChartSVG {
@@ -60,7 +60,7 @@ public enum StateChartSVG {
     }
 
     /// The chart as an `<svg>` element (no samples: a one-line note).
-    public static func element(_ samples: [StateCountSampler.Sample], interval: Nanoseconds, marks: [Mark]) -> String {
+    public static func element(_ samples: [StateSeries.Sample], interval: Nanoseconds, marks: [Mark]) -> String {
         guard let first = samples.first, let last = samples.last, samples.count >= 2 else {
             return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"30\" viewBox=\"0 0 \(width) 30\"><text x=\"10\" y=\"20\" class=\"tw-sub\">too short a capture to chart</text></svg>\n"
         }
@@ -147,6 +147,32 @@ public enum StateChartSVG {
         }
         s += "</svg>\n"
         return s
+    }
+
+    /// The chart's numbers for scripts and tests, in the `states` records' terms:
+    /// `{"interval":s,"states":[names],"samples":[[ts,connections,[client counts],[server counts]],…]}`,
+    /// counts in the order of `states` (every TCPState but CLOSED, which the census does not
+    /// count absolutely). A few kilobytes: the samples are bounded (StateSeries).
+    public static func dataElement(_ series: StateSeries) -> String {
+        let counted = TCPState.allCases.filter { $0 != .closed }
+        var s = "<script type=\"application/json\" id=\"tw-states\">{\"interval\":"
+        s += seconds(series.interval)
+        s += ",\"states\":[" + counted.map { "\"\($0.name)\"" }.joined(separator: ",") + "],\"samples\":["
+        for (i, sample) in series.samples.enumerated() {
+            if i > 0 { s += "," }
+            s += "[" + seconds(sample.time) + ",\(sample.connections),["
+            s += counted.map { String(sample.states[.client, $0]) }.joined(separator: ",") + "],["
+            s += counted.map { String(sample.states[.server, $0]) }.joined(separator: ",") + "]]"
+        }
+        s += "],\"final\":\(series.finished)}</script>\n"
+        return s
+    }
+
+    /// Seconds with nine decimals, exactly (a Double cannot hold an epoch time's nanoseconds).
+    static func seconds(_ t: Nanoseconds) -> String {
+        let whole = t >= 0 ? t / 1_000_000_000 : (t - 999_999_999) / 1_000_000_000
+        let fraction = String(t - whole * 1_000_000_000)
+        return "\(whole)." + String(repeating: "0", count: 9 - fraction.count) + fraction
     }
 
     /// A round number at least `v` that four grid lines divide evenly.

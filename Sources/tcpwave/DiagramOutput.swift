@@ -88,8 +88,6 @@ enum DiagramOutput {
     /// (the reason is on standard error).
     static func write(_ recorder: LadderRecorder, _ settings: DiagramSettings, msl: Nanoseconds,
                       into out: inout OutputBuffer) -> Bool {
-        var recorder = recorder
-        recorder.finish()
         let flows = recorder.flows
         var ok = true
         if let n = settings.flow, flows.isEmpty {

@@ -7,22 +7,28 @@ extension Session {
     /// Servers listed in each `states` record.
     static let statesTopServers = 10
 
-    /// Writes a `states` record for every interval boundary a packet at `time` passes.
+    /// Writes a `states` record for every interval boundary a packet at `time` passes, and
+    /// samples the HTML report's chart at its boundaries, in time order: both read the
+    /// tracker's census at the same instants.
     mutating func sampleStates(before time: Nanoseconds) {
-        guard var sampler = stateSampler else { return }
-        sampler.start(at: time)
-        if sampler.isDue(time) {
-            for boundary in sampler.take(before: time) {
-                tracker.advance(to: boundary)
-                writeStates(tracker.stateSnapshot(at: boundary, topServers: Session.statesTopServers), final: false)
+        if var sampler = stateSampler {
+            sampler.start(at: time)
+            if sampler.isDue(time) {
+                for boundary in sampler.take(before: time) {
+                    if chartsStates { ladders?.stateSeries?.sample(upTo: boundary, &tracker) }
+                    tracker.advance(to: boundary)
+                    writeStates(tracker.stateSnapshot(at: boundary, topServers: Session.statesTopServers), final: false)
+                }
             }
+            stateSampler = sampler
         }
-        stateSampler = sampler
+        if chartsStates && ladders?.stateSeries?.isDue(time) == true { ladders?.stateSeries?.sample(upTo: time, &tracker) }
     }
 
-    /// The last `states` record: the counts when the input ended, before the connections
-    /// still open are reported.
+    /// The last `states` record and chart sample: the counts when the input ended, before the
+    /// connections still open are reported.
     mutating func writeFinalStates() {
+        if chartsStates { ladders?.stateSeries?.finish(tracker) }
         guard let sampler = stateSampler, sampler.next != nil else { return }
         writeStates(tracker.stateSnapshot(topServers: Session.statesTopServers), final: true)
     }

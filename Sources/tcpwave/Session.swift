@@ -32,7 +32,9 @@ struct Session: ~Copyable {
     /// Connections still half-open when the input ended.
     private var halfOpenAtEnd = 0
     /// `--diagram`/`--ladder`: what the diagrams need, collected per packet (nil otherwise).
-    private var ladders: LadderRecorder?
+    var ladders: LadderRecorder?
+    /// The HTML report's state chart samples the tracker's census (Session+States.swift).
+    let chartsStates: Bool
     /// `--explain`: the sentences after each annotated line.
     private let explainer: Explainer?
     /// tcpdump-style text lines for packets, and JSON packet records.
@@ -56,8 +58,9 @@ struct Session: ~Copyable {
         self.tracker = FlowTracker(configuration: settings.tracker)
         self.out = OutputBuffer(fileDescriptor: 1, lineBuffered: lineBuffered)
         self.ladders = settings.diagram.map {
-            LadderRecorder(selected: $0.flow, collectsReport: $0.file?.kind == .html, msl: settings.tracker.msl)
+            LadderRecorder(selected: $0.flow, collectsReport: $0.file?.kind == .html)
         }
+        self.chartsStates = settings.diagram?.file?.kind == .html
         self.explainer = settings.explain.map { Explainer(language: $0, msl: settings.tracker.msl) }
         self.printing = settings.output != .summary && !settings.noteNames && settings.format == .text && settings.diagram?.ladder != true
         self.jsonPackets = settings.format == .json && settings.output != .summary
@@ -184,7 +187,7 @@ struct Session: ~Copyable {
         // Before the tracker expires anything, so a held record still finds its connection.
         if pendingHead < pendingRecords.count { flushPendingRecords(now: segment.time) }
         checksums.count(segment.checksum)
-        if stateSampler != nil { sampleStates(before: segment.time) }
+        if stateSampler != nil || chartsStates { sampleStates(before: segment.time) }
         let event = tracker.process(segment)
         ladders?.record(segment, event)
         return event

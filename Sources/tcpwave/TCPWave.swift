@@ -309,7 +309,7 @@ struct TCPWave: ParsableCommand {
         try configureDiagrams(&settings)
         settings.singleThread = singleThread
         settings.rotation = more.rotation
-        settings.stateInterval = stateInterval.map { Nanoseconds($0 * 1e9) }
+        settings.stateInterval = stateInterval.map { Nanoseconds(($0 * 1e9).rounded()) }
         // Work no chosen output reads is not done: timelines only for --timeline (text or JSON).
         // The sequence analysis always runs: every output counts a connection's anomalies.
         if settings.output != .linesAndTimelines { settings.tracker.timelines = false }

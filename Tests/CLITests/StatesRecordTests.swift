@@ -57,12 +57,15 @@ struct StatesRecordTests {
         }
     }
 
-    static func check(_ fixture: String, interval: String) throws -> Int {
+    /// Checks every `states` record of `fixture` against the counts derived from its packet
+    /// records; returns the records.
+    @discardableResult
+    static func check(_ fixture: String, interval: String, extra: [String] = []) throws -> [[String: Any]] {
         // No idle expiry: the packet records alone cannot say when a silent connection is forgotten.
-        let result = Harness.tcpwave(["-r", fixture, "--json", "--state-interval", interval, "--idle-timeout", "31536000"])
+        let result = Harness.tcpwave(["-r", fixture, "--json", "--state-interval", interval] + StatesRecordTests.noIdleExpiry + extra)
         #expect(result.status == 0, "\(fixture): \(result.stderr)")
         var derived = Derived()
-        var records = 0
+        var records: [[String: Any]] = []
         let objects = try result.stdout.split(separator: "\n").map {
             try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:]
         }
@@ -73,7 +76,7 @@ struct StatesRecordTests {
             guard let type = o["type"] as? String else { continue }
             if type == "packet" { derived.packet(o); continue }
             guard type == "states" else { continue }
-            records += 1
+            records.append(o)
             let ts = try #require(o["ts"] as? Double)
             let (connections, clients, servers) = derived.counts(at: ts)
             #expect(o["connections"] as? Int == connections, "\(fixture) at \(ts): connections")
@@ -106,15 +109,88 @@ struct StatesRecordTests {
         return records
     }
 
-    @Test("every fixture: the states records equal the counts derived from the packet records")
+    @Test("every fixture: the states records equal the counts derived from the packet records, and the HTML chart's samples equal the records")
     func everyFixture() throws {
         var total = 0
+        var compared = 0
+        let html = Harness.temporaryFile("states-chart.html", [])
         for fixture in Harness.fixtures {
-            let records = try StatesRecordTests.check(fixture, interval: "0.05")
-            #expect(records >= 1, "\(fixture): no states record")
-            total += records
+            let records = try StatesRecordTests.check(fixture, interval: "0.064", extra: ["--diagram", html])
+            #expect(records.count >= 1, "\(fixture): no states record")
+            total += records.count
+            let chart = try StatesRecordTests.chart(html)
+            #expect(chart.final, "\(fixture): the chart has no final sample")
+            let n = try StatesRecordTests.compare(chart, records, fixture)
+            // At least the final sample; every sample once the chart's interval is 64 ms or more.
+            #expect(n >= 1, "\(fixture): no chart sample at a record's time")
+            compared += n
         }
         #expect(total > Harness.fixtures.count)
+        #expect(compared > Harness.fixtures.count)
+    }
+
+    static let noIdleExpiry = ["--idle-timeout", "31536000"]
+
+    /// The HTML report's chart numbers (its `tw-states` element).
+    struct Chart: Equatable {
+        var interval: String
+        var final: Bool
+        /// Time in milliseconds (every boundary is a multiple of 1 ms) or the last sample's
+        /// nanoseconds; connections; client and server counts by state.
+        var samples: [[String]]
+    }
+
+    static func chart(_ path: String) throws -> Chart {
+        let html = try String(contentsOfFile: path, encoding: .utf8)
+        let open = "<script type=\"application/json\" id=\"tw-states\">"
+        let start = try #require(html.range(of: open)?.upperBound)
+        let end = try #require(html.range(of: "</script>", range: start..<html.endIndex)?.lowerBound)
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(html[start..<end].utf8)) as? [String: Any])
+        #expect(o["states"] as? [String] == states)
+        let samples = try #require(o["samples"] as? [[Any]])
+        // Times are compared as their text (nine decimals): a Double cannot hold them.
+        let text = String(html[start..<end])
+        let list = try #require(text.range(of: "\"samples\":[")?.upperBound)
+        let times = text[list...].split(separator: "[").compactMap { part -> String? in
+            let field = part.prefix { $0 != "," }
+            return field.contains(".") ? String(field) : nil
+        }
+        #expect(times.count == samples.count)
+        var rows: [[String]] = []
+        for (t, sample) in zip(times, samples) {
+            let client = try #require(sample[2] as? [Int]), server = try #require(sample[3] as? [Int])
+            rows.append([t, "\(try #require(sample[1] as? Int))"] + client.map(String.init) + server.map(String.init))
+        }
+        return Chart(interval: "\(try #require(o["interval"] as? Double))", final: o["final"] as? Bool == true, samples: rows)
+    }
+
+    /// The chart's samples against the states records at the same instants. The records'
+    /// interval is a power of two milliseconds, as the chart's is, so the coarser of the two
+    /// grids lies on the finer one.
+    static func compare(_ chart: Chart, _ records: [[String: Any]], _ fixture: String) throws -> Int {
+        var byTime: [String: [String: Any]] = [:]
+        for r in records {
+            let ts = try #require(r["ts"] as? Double)
+            byTime[r["final"] as? Bool == true ? "final" : "\(Int((ts * 1000).rounded()))"] = r
+        }
+        var compared = 0
+        for (i, sample) in chart.samples.enumerated() {
+            let last = i == chart.samples.count - 1
+            let t = sample[0]
+            if !last { #expect(t.hasSuffix("000000"), "\(fixture): sample at \(t) off the millisecond grid") }
+            let key = last ? "final" : "\(try #require(Int64(t.replacingOccurrences(of: ".", with: ""))) / 1_000_000)"
+            // Boundaries off the records' grid, or after a long quiet stretch (StateSampler.maxCatchUp), have none.
+            guard let r = byTime[key] else { continue }
+            let cs = try #require(r["client_states"] as? [String: Int])
+            let ss = try #require(r["server_states"] as? [String: Int])
+            #expect(sample[1] == "\(r["connections"] as? Int ?? -1)", "\(fixture) at \(t): connections")
+            for (j, state) in StatesRecordTests.states.enumerated() {
+                #expect(sample[2 + j] == "\(cs[state, default: 0])", "\(fixture) at \(t): client \(state)")
+                #expect(sample[2 + StatesRecordTests.states.count + j] == "\(ss[state, default: 0])", "\(fixture) at \(t): server \(state)")
+            }
+            compared += 1
+        }
+        return compared
     }
 
     @Test("records fall on multiples of the interval, the last one is final, and --state-interval needs --json")

@@ -28,12 +28,14 @@ struct LadderTests {
             time += 1_000_000
             let s = Segment(source: a, destination: b, sequence: seq, acknowledgment: ack, flags: flags,
                             payloadLength: length, time: time, packetNumber: number)
+            recorder.stateSeries?.sample(upTo: time, &tracker)
             let e = tracker.process(s)
             recorder.record(s, e)
             recorder.ended(tracker.takeEnded())
         }
 
         mutating func finish() {
+            recorder.stateSeries?.finish(tracker)
             tracker.finish()
             recorder.ended(tracker.takeEnded())
         }
