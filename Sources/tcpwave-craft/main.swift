@@ -6,6 +6,7 @@
 //   tcpwave-craft showcase FILE                      traffic, a SYN flood in the middle, more traffic
 //                                                    (the HTML report's pictures in docs/)
 //   tcpwave-craft malformed DIRECTORY                 damaged captures (Fixtures/malformed)
+//   tcpwave-craft floods DIRECTORY                    SYN floods the detector once missed (Fixtures/floods)
 //   tcpwave-craft linktypes DIRECTORY                 one conversation in each non-Ethernet link type (Fixtures/pcap/linktypes)
 #if canImport(Glibc)
 import Glibc
@@ -33,7 +34,7 @@ func save(_ bytes: [UInt8], to path: String) {
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let first = arguments.first else {
-    complain("usage: tcpwave-craft DIRECTORY [SCENARIO...] | traffic FILE PACKETS [CONCURRENT] | flood FILE SYNS")
+    complain("usage: tcpwave-craft DIRECTORY [SCENARIO...] | traffic FILE PACKETS [CONCURRENT] | flood FILE SYNS | floods DIRECTORY")
     exit(2)
 }
 switch first {
@@ -69,6 +70,18 @@ case "linktypes":
     guard arguments.count >= 2 else { fail("usage: linktypes DIRECTORY") }
     mkdir(arguments[1], 0o755)
     for capture in LinkTypeCaptures.all() {
+        let path = "\(arguments[1])/\(capture.name).pcap"
+        do {
+            try capture.pcap().write(to: path)
+            print("\(path): \(capture.records.count) packets, \(capture.summary)")
+        } catch {
+            fail("\(error)")
+        }
+    }
+case "floods":
+    guard arguments.count >= 2 else { fail("usage: floods DIRECTORY") }
+    mkdir(arguments[1], 0o755)
+    for capture in Scenarios.floods() {
         let path = "\(arguments[1])/\(capture.name).pcap"
         do {
             try capture.pcap().write(to: path)
