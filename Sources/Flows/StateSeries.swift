@@ -65,10 +65,11 @@ public struct StateSeries: Sendable {
         }
     }
 
-    /// The last sample: the counts after the last packet (before the tracker's `finish`).
+    /// The last sample: the counts after the last packet (before the tracker's `finish`), at
+    /// its time, or at the last sample's if a quiet live capture's clock went past it.
     public mutating func finish(_ tracker: FlowTracker) {
         guard next != nil, !finished else { return }
-        let t = tracker.now
+        let t = Swift.max(tracker.now, samples.last?.time ?? tracker.now)
         if samples.last?.time == t { samples.removeLast() }
         samples.append(Sample(time: t, connections: tracker.census.connections, states: tracker.census.totals))
         finished = true

@@ -80,7 +80,9 @@ struct LiveRun {
                 session.handle(record, decoder: decoder)
                 if session.outputError != nil { break capture }
             case .timeout:
-                // Nothing ready: hand over what was printed, then sleep until there is more.
+                // Nothing ready: the capture's clock still moves (stuck states age without a
+                // packet); hand over what was printed, then sleep until there is more.
+                session.clockMoved(to: TopRun.realTime() &- Session.quietClockLag)
                 if session.hasPendingOutput {
                     session.flushOutput()
                     if session.outputError != nil { break capture }

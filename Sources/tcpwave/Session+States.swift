@@ -25,12 +25,29 @@ extension Session {
         if chartsStates && ladders?.stateSeries?.isDue(time) == true { ladders?.stateSeries?.sample(upTo: time, &tracker) }
     }
 
+    /// How far behind the wall clock a quiet live capture's clock is moved: packets captured
+    /// but not yet delivered (libpcap's buffer timeout is under a second) are not overtaken.
+    static let quietClockLag: Nanoseconds = 2 * TrackerConfiguration.second
+
+    /// A live capture's clock moved on to `time` while no packet came: the `states` records
+    /// and chart samples due by then are taken, what is due expires, and the stuck-state and
+    /// pile-up alerts are judged and printed, so an endpoint stuck after its last packet is
+    /// reported as the clock passes `--stuck-after`, not at the next packet.
+    mutating func clockMoved(to time: Nanoseconds) {
+        guard counts.tcp > 0, time > tracker.now else { return }
+        if stateSampler != nil || chartsStates { sampleStates(before: time) }
+        tracker.advance(to: time)
+        afterTCP()
+    }
+
     /// The last `states` record and chart sample: the counts when the input ended, before the
     /// connections still open are reported.
     mutating func writeFinalStates() {
         if chartsStates { ladders?.stateSeries?.finish(tracker) }
         guard let sampler = stateSampler, sampler.next != nil else { return }
-        writeStates(tracker.stateSnapshot(topServers: Session.statesTopServers), final: true)
+        // Not before a record a quiet live capture wrote after the last packet (clockMoved).
+        let time = Swift.max(tracker.now, sampler.next.map { $0 &- sampler.interval } ?? tracker.now)
+        writeStates(tracker.stateSnapshot(at: time, topServers: Session.statesTopServers), final: true)
     }
 
     private mutating func writeStates(_ snapshot: StateSnapshot, final: Bool) {
