@@ -9,6 +9,42 @@ extension LadderHTML {
       'use strict';
       var data = JSON.parse(document.getElementById('tw-data').textContent);
       var count = data.count;
+      // The columns are strings of base-64 digits (ReportJSON.swift): numbers as base-32
+      // numerals whose digits of 32 or more say another follows; endpoints in nine characters.
+      var digit = {};
+      'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('').forEach(function (ch, k) { digit[ch] = k; });
+      function numbers(text, signed) {
+        var list = [], v = 0;
+        for (var k = 0; k < text.length; k++) {
+          var x = digit[text.charAt(k)];
+          v = v * 32 + (x & 31);
+          if (x < 32) { list.push(signed ? (v % 2 ? -(v + 1) / 2 : v / 2) : v); v = 0; }
+        }
+        return list;
+      }
+      function endpoints(text, extras) {
+        var list = [];
+        for (var k = 0; k + 9 <= text.length; k += 9) {
+          var v = 0, j;
+          if (text.charAt(k) === '~') {
+            for (j = 1; j < 9; j++) { v = v * 64 + digit[text.charAt(k + j)]; }
+            list.push(extras[v]);
+            continue;
+          }
+          for (j = 0; j < 6; j++) { v = v * 64 + digit[text.charAt(k + j)]; }
+          var port = 0;
+          for (j = 6; j < 9; j++) { port = port * 64 + digit[text.charAt(k + j)]; }
+          list.push(Math.floor(v / 16777216) % 256 + '.' + Math.floor(v / 65536) % 256 + '.' +
+            Math.floor(v / 256) % 256 + '.' + v % 256 + ':' + port);
+        }
+        return list;
+      }
+      if (data.n) { data.n = numbers(data.n, false); }
+      data.c = endpoints(data.c, data.cx);
+      data.sv = endpoints(data.sv, data.svx);
+      ['s', 'p', 'b', 'v', 'a'].forEach(function (k) { data[k] = numbers(data[k], false); });
+      data.t = numbers(data.t, true);
+      data.d = numbers(data.d, true);
       // Starts are stored as deltas from the previous row's.
       for (var d = 1; d < count; d++) { data.t[d] += data.t[d - 1]; }
       var table = document.getElementById('tw-connections');

@@ -5,7 +5,7 @@ import Wire
 /// font, script or image) with
 /// - the state chart: endpoints per TCP state over the capture, alerts marked;
 /// - every connection in a table that pages, sorts, filters and searches over all of them
-///   (the rows are embedded as compact JSON, about 50 bytes a connection, and only one page of
+///   (the rows are embedded as compact JSON, about 30–40 bytes a connection, and only one page of
 ///   them is in the document at a time, so 200,000 connections open in a second or two);
 /// - the ladder and time-sequence graph of a bounded set of connections (`ladderLimit`, the
 ///   ones with anomalies or resets first), kept in `<template>`s that the browser parses but

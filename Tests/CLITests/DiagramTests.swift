@@ -166,6 +166,41 @@ struct DiagramTests {
         return try #require(object as? [String: Any])
     }
 
+    /// The numbers of one column of the embedded rows (ReportJSON.swift): base-32 numerals in
+    /// base-64 digits, a digit of 32 or more saying another follows.
+    static func numbers(_ text: String, signed: Bool = false) -> [Int64] {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        var list: [Int64] = [], v: Int64 = 0
+        for ch in text {
+            guard let x = alphabet.firstIndex(of: ch) else { return [] }
+            v = v * 32 + Int64(x & 31)
+            if x < 32 {
+                list.append(signed ? (v % 2 == 1 ? -(v + 1) / 2 : v / 2) : v)
+                v = 0
+            }
+        }
+        return list
+    }
+
+    /// Endpoints of nine characters each: IPv4 address and port, or `~` and an index into `extras`.
+    static func endpoints(_ text: String, extras: [String]) -> [String] {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        let chars = Array(text)
+        var list: [String] = []
+        var k = 0
+        while k + 9 <= chars.count {
+            func value(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 64 + (alphabet.firstIndex(of: chars[k + $1]) ?? 0) } }
+            if chars[k] == "~" {
+                list.append(extras[value(1..<9)])
+            } else {
+                let a = value(0..<6)
+                list.append("\(a >> 24 & 255).\(a >> 16 & 255).\(a >> 8 & 255).\(a & 255):\(value(6..<9))")
+            }
+            k += 9
+        }
+        return list
+    }
+
     @Test("the HTML page carries every connection in its table data, and the drawings of a bounded set")
     func htmlPage() throws {
         let fixture = "Fixtures/pcap/crafted/busy-server.pcap"
@@ -176,9 +211,22 @@ struct DiagramTests {
         #expect(flows == 120)
         let data = try DiagramTests.embeddedRows(text)
         #expect(data["count"] as? Int == flows)
-        for column in ["c", "s", "t", "d", "p", "b", "v", "a"] {
-            #expect((data[column] as? [Any])?.count == flows, "column \(column)")
+        for column in ["s", "t", "d", "p", "b", "v", "a"] {
+            #expect(DiagramTests.numbers(data[column] as? String ?? "").count == flows, "column \(column)")
         }
+        // The columns decode to what the summary lines say of each connection.
+        let clients = DiagramTests.endpoints(data["c"] as? String ?? "", extras: data["cx"] as? [String] ?? [])
+        let servers = DiagramTests.endpoints(data["sv"] as? String ?? "", extras: data["svx"] as? [String] ?? [])
+        let serverIndexes = DiagramTests.numbers(data["s"] as? String ?? "")
+        let packets = DiagramTests.numbers(data["p"] as? String ?? "")
+        let summaries = Harness.tcpwave(["--summary", "-r", fixture]).stdout.split(separator: "\n").filter { $0.hasPrefix("#") }
+        #expect(clients.count == flows && servers.count == 1)
+        for (i, line) in summaries.enumerated() where i < clients.count {
+            let pair = "\(clients[i]) > \(servers[Int(serverIndexes[i])]):"
+            #expect(line.contains(" summary \(pair)"), "row \(i + 1): \(pair) / \(line)")
+        }
+        // SYN, SYN-ACK, ACK, FIN, FIN, ACK.
+        #expect(packets.allSatisfy { $0 == 6 })
         // Numbers 1...N are implied; every drawn connection has its template.
         #expect(data["n"] == nil)
         let drawn = try #require(data["l"] as? [Int])
@@ -216,8 +264,9 @@ struct DiagramTests {
         #expect(drawn.count == 200)
         #expect(text.components(separatedBy: "<template id=").count - 1 == 200)
         // Every reset connection among those recorded (the first 1,000) is drawn.
-        let anomalies = try #require(data["a"] as? [Int])
-        let verdicts = try #require(data["vv"] as? [String]), verdict = try #require(data["v"] as? [Int])
+        let anomalies = DiagramTests.numbers(try #require(data["a"] as? String))
+        let verdicts = try #require(data["vv"] as? [String]), verdict = DiagramTests.numbers(try #require(data["v"] as? String)).map { Int($0) }
+        #expect(anomalies.count == count && verdict.count == count)
         let interesting = (0..<1000).filter { anomalies[$0] > 0 || verdicts[verdict[$0]].contains("reset") }.map { $0 + 1 }
         #expect(Set(interesting.prefix(200)).isSubset(of: Set(drawn)))
     }
