@@ -29,13 +29,18 @@ struct ClosedConnections {
     private var digests: ContiguousArray<UInt64> = []
     private var freeSlots: [Int32] = []
     private var index = DigestIndex()
-    private var filter = RecordFilter()
+    private var filter: RecordFilter
     /// Closing order, for forgetting after 2×MSL: (digest, number, closedAt).
     private var expiry: [(UInt64, Int, Nanoseconds)] = []
     private var expiryHead = 0
     /// Closed connections still held whole, waiting out the grace period: (slot, number, closedAt).
     private var pending: [(Int32, Int, Nanoseconds)] = []
     private var pendingHead = 0
+
+    /// `connections`: how many the flow table holds at most (sizes the filter).
+    init(connections: Int = TrackerConfiguration().maxConnections) {
+        filter = RecordFilter(bitsLog2: RecordFilter.bitsLog2(forConnections: connections))
+    }
 
     var count: Int { index.count }
 

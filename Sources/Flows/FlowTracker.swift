@@ -7,7 +7,7 @@ public struct FlowTracker {
     public let configuration: TrackerConfiguration
     var table = FlowTable()
     /// Closed connections, compacted after a grace period until their TIME_WAIT is over.
-    var closed = ClosedConnections()
+    var closed: ClosedConnections
     private var nextNumber: Int
     /// The slots left at the end of input, in flow order, while `finish` drains them.
     private var finishOrder: [Int32]? = nil
@@ -36,6 +36,7 @@ public struct FlowTracker {
     public init(configuration: TrackerConfiguration = TrackerConfiguration()) {
         self.configuration = configuration
         self.nextNumber = configuration.firstNumber
+        self.closed = ClosedConnections(connections: configuration.maxConnections)
         self.synFlood = SynFloodDetector(configuration.synFlood)
         self.census = StateCensus(configuration.stateAlerts)
     }

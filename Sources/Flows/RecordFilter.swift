@@ -8,18 +8,35 @@
 /// never answers "no" for a record that exists. The current generation moves to the other one
 /// when that one is empty and the current one has filled up.
 struct RecordFilter {
-    private static let bitsLog2 = 20
-    private static let words = (1 << bitsLog2) / 64
+    /// 2^bitsLog2 bits per generation: 2^20 (a quarter megabyte for both) for the default
+    /// table of 131,072 connections, less for a smaller table (`bitsLog2(forConnections:)`), so
+    /// that a tracker made for a few connections (tests, the fuzzers: one per input) does not
+    /// allocate and clear a quarter megabyte.
+    private let bitsLog2: Int
+    private let words: Int
     /// More records than this in one generation and it is full (about 6% false positives).
-    private static let fullAt = (1 << bitsLog2) / 16
+    private let fullAt: Int
 
     /// Generation g's words are `bits[g * words ..< (g + 1) * words]`.
-    private var bits = ContiguousArray<UInt64>(repeating: 0, count: 2 * RecordFilter.words)
+    private var bits: ContiguousArray<UInt64>
     private var live = (0, 0)
     private var current = 0
 
+    init(bitsLog2: Int = 20) {
+        self.bitsLog2 = Swift.min(20, Swift.max(6, bitsLog2))
+        self.words = (1 << self.bitsLog2) / 64
+        self.fullAt = (1 << self.bitsLog2) / 16
+        self.bits = ContiguousArray(repeating: 0, count: 2 * words)
+    }
+
+    /// Eight bits per connection the table holds, between 2^10 and 2^20.
+    static func bitsLog2(forConnections n: Int) -> Int {
+        let log2 = Int.bitWidth - Swift.max(1, n - 1).leadingZeroBitCount
+        return Swift.min(20, Swift.max(10, log2 + 3))
+    }
+
     @inline(__always)
-    private static func position(_ digest: UInt64) -> (word: Int, mask: UInt64) {
+    private func position(_ digest: UInt64) -> (word: Int, mask: UInt64) {
         // The low bits: the index takes its buckets from the upper half.
         let bit = Int(truncatingIfNeeded: digest) & ((1 << bitsLog2) - 1)
         return (bit >> 6, 1 << UInt64(bit & 63))
@@ -28,19 +45,19 @@ struct RecordFilter {
     /// False only when no record with `digest` exists.
     @inline(__always)
     func mayContain(_ digest: UInt64) -> Bool {
-        let (word, mask) = RecordFilter.position(digest)
-        return bits[word] & mask != 0 || bits[RecordFilter.words &+ word] & mask != 0
+        let (word, mask) = position(digest)
+        return bits[word] & mask != 0 || bits[words &+ word] & mask != 0
     }
 
     /// Adds a record's digest; returns the generation the record must give back to `remove`.
     mutating func add(_ digest: UInt64) -> UInt8 {
         if current == 0 {
-            if live.0 >= RecordFilter.fullAt && live.1 == 0 { current = 1 }
-        } else if live.1 >= RecordFilter.fullAt && live.0 == 0 {
+            if live.0 >= fullAt && live.1 == 0 { current = 1 }
+        } else if live.1 >= fullAt && live.0 == 0 {
             current = 0
         }
-        let (word, mask) = RecordFilter.position(digest)
-        bits[current &* RecordFilter.words &+ word] |= mask
+        let (word, mask) = position(digest)
+        bits[current &* words &+ word] |= mask
         if current == 0 { live.0 += 1 } else { live.1 += 1 }
         return UInt8(current)
     }
@@ -52,7 +69,7 @@ struct RecordFilter {
         if g == 0 { live.0 -= 1; left = live.0 } else { live.1 -= 1; left = live.1 }
         if left == 0 {
             bits.withUnsafeMutableBufferPointer {
-                UnsafeMutableBufferPointer(rebasing: $0[g * RecordFilter.words ..< (g + 1) * RecordFilter.words]).update(repeating: 0)
+                UnsafeMutableBufferPointer(rebasing: $0[g * words ..< (g + 1) * words]).update(repeating: 0)
             }
         }
     }

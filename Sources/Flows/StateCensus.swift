@@ -88,11 +88,18 @@ public struct StateCensus: Sendable {
         var packets = 0
         var retransmissions = 0
         var rttSamples = 0
+        /// In `idleServers` (a reclaim candidate).
+        var idleQueued = false
     }
 
     private var index = DigestIndex()
     var servers: [Server] = []
     private var freeServers: [Int32] = []
+    /// Followed slots that had no connection when they were made or last lost one: the only
+    /// ones a full table can give up. Every followed slot with no connection is here, so
+    /// reclaiming looks at these and not at all slots (a scan per new server endpoint once the
+    /// table is full made the census quadratic: docs/performance.md).
+    private var idleServers: [Int32] = []
     /// Per server slot: client then server state counts (2 × 11).
     var serverStates: [Int32] = []
     private var rtt: [UInt32] = []
@@ -148,19 +155,38 @@ public struct StateCensus: Sendable {
             stuck.append(contentsOf: repeatElement(StuckRing(), count: StuckKind.allCases.count))
         }
         index.insert(d, slot: slot)
+        queueIdle(slot)
         return slot
     }
 
     /// Frees every server endpoint with no connection and no alert in force.
     private mutating func reclaimServers() {
-        for slot in servers.indices where servers[slot].connections == 0 {
-            let e = servers[slot].endpoint
-            let d = FlowKey.digest(e, seed: digestSeed)
-            guard index.find(d, { $0 == Int32(slot) }) != nil else { continue }
-            if alerting.keys.contains(where: { $0.server == Int32(slot) }) { continue }
-            index.remove(d, slot: Int32(slot))
-            freeServers.append(Int32(slot))
+        var kept: [Int32] = [], freed: [Int32] = []
+        for slot in idleServers {
+            let i = Int(slot)
+            guard servers[i].connections == 0, isFollowed(slot) else {
+                servers[i].idleQueued = false
+                continue
+            }
+            if !alerting.isEmpty && alerting.keys.contains(where: { $0.server == slot }) {
+                kept.append(slot)
+                continue
+            }
+            servers[i].idleQueued = false
+            index.remove(FlowKey.digest(servers[i].endpoint, seed: digestSeed), slot: slot)
+            freed.append(slot)
         }
+        idleServers = kept
+        // In slot order, as a scan of all slots gave them: which slot a new endpoint gets
+        // breaks ties between alerts at the end of input.
+        freeServers.append(contentsOf: freed.sorted())
+    }
+
+    /// Queues a followed slot that has no connection as a reclaim candidate.
+    private mutating func queueIdle(_ slot: Int32) {
+        guard !servers[Int(slot)].idleQueued else { return }
+        servers[Int(slot)].idleQueued = true
+        idleServers.append(slot)
     }
 
     mutating func clientSlot(_ a: IPAddress) -> Int32 {
@@ -205,39 +231,52 @@ public struct StateCensus: Sendable {
         let delta = (isActive ? 1 : 0) - (wasActive ? 1 : 0)
         connections += delta
         if slot < 0 && delta != 0 { untrackedServerConnections += delta }
-        for role in [Role.client, .server] {
-            let a = role == .client ? from.0 : from.1
-            let b = role == .client ? to.0 : to.1
-            guard a != b else { continue }
-            totals[role, a] -= 1
-            totals[role, b] += 1
-            if slot >= 0 {
-                let base = Int(slot) * 2 * StateCensus.stateCount + (role == .client ? 0 : StateCensus.stateCount)
-                serverStates[base + Int(a.rawValue)] -= 1
-                serverStates[base + Int(b.rawValue)] += 1
-                // Stuck states are the server endpoint's own: its application never closed
-                // (CLOSE_WAIT), its client never sent its FIN (FIN_WAIT_2), its FIN was never
-                // acknowledged (LAST_ACK).
-                if role == .server {
-                    if let kind = StuckKind(a) { stuckLeave(slot, kind, entered: since.1 ?? now, now: now) }
-                    if let kind = StuckKind(b) { stuckEnter(slot, kind, at: now) }
-                }
-            }
-            if role == .client && a == .timeWait {
-                if clientSlot >= 0 {
-                    clients[Int(clientSlot)].timeWait -= 1
-                    if clients[Int(clientSlot)].timeWait <= 0 { releaseClient(clientSlot) }
-                } else {
-                    untrackedTimeWait -= 1
-                }
-                clientSlot = -1
-            }
-            if role == .client && b == .timeWait {
-                clientSlot = self.clientSlot(clientAddress)
-                if clientSlot >= 0 { clients[Int(clientSlot)].timeWait += 1 } else { untrackedTimeWait += 1 }
-            }
+        // Each role by itself (not a loop over an array of the two: that cost an allocation
+        // per state change).
+        if from.0 != to.0 { changeClient(server: slot, from.0, to.0, clientAddress: clientAddress, clientSlot: &clientSlot) }
+        if from.1 != to.1 { changeServer(server: slot, from.1, to.1, entered: since.1, at: now) }
+        if slot >= 0 && delta != 0 {
+            servers[Int(slot)].connections += Int32(delta)
+            if servers[Int(slot)].connections == 0 { queueIdle(slot) }
         }
-        if slot >= 0 && delta != 0 { servers[Int(slot)].connections += Int32(delta) }
+    }
+
+    private mutating func changeClient(server slot: Int32, _ a: TCPState, _ b: TCPState, clientAddress: IPAddress,
+                                       clientSlot: inout Int32) {
+        totals.client[Int(a.rawValue)] -= 1
+        totals.client[Int(b.rawValue)] += 1
+        if slot >= 0 {
+            let base = Int(slot) * 2 * StateCensus.stateCount
+            serverStates[base + Int(a.rawValue)] -= 1
+            serverStates[base + Int(b.rawValue)] += 1
+        }
+        if a == .timeWait {
+            if clientSlot >= 0 {
+                clients[Int(clientSlot)].timeWait -= 1
+                if clients[Int(clientSlot)].timeWait <= 0 { releaseClient(clientSlot) }
+            } else {
+                untrackedTimeWait -= 1
+            }
+            clientSlot = -1
+        }
+        if b == .timeWait {
+            clientSlot = self.clientSlot(clientAddress)
+            if clientSlot >= 0 { clients[Int(clientSlot)].timeWait += 1 } else { untrackedTimeWait += 1 }
+        }
+    }
+
+    private mutating func changeServer(server slot: Int32, _ a: TCPState, _ b: TCPState, entered: Nanoseconds?, at now: Nanoseconds) {
+        totals.server[Int(a.rawValue)] -= 1
+        totals.server[Int(b.rawValue)] += 1
+        guard slot >= 0 else { return }
+        let base = Int(slot) * 2 * StateCensus.stateCount + StateCensus.stateCount
+        serverStates[base + Int(a.rawValue)] -= 1
+        serverStates[base + Int(b.rawValue)] += 1
+        // Stuck states are the server endpoint's own: its application never closed
+        // (CLOSE_WAIT), its client never sent its FIN (FIN_WAIT_2), its FIN was never
+        // acknowledged (LAST_ACK).
+        if let kind = StuckKind(a) { stuckLeave(slot, kind, entered: entered ?? now, now: now) }
+        if let kind = StuckKind(b) { stuckEnter(slot, kind, at: now) }
     }
 
     mutating func opened(server slot: Int32) {

@@ -74,8 +74,42 @@ public struct FrameDecoder: Sendable {
     }
 
     /// Decodes `bytes` (the captured part of a frame); `wireLength` is the frame's original length.
+    ///
+    /// Most frames are TCP in IPv4 in untagged Ethernet and not fragments: those are decoded
+    /// here, by a path small enough to be inlined into the per-packet loops; every other frame
+    /// (other link types, VLAN tags, IPv6, fragments, tunnels, bad lengths) goes to
+    /// `decodeFrame`, out of line. Both give the same result for the frames the fast path takes
+    /// (FrameDecoderFastPathTests); the link types, tunnels and fragments made the whole decoder
+    /// too large to inline (docs/performance.md).
     @inlinable @inline(__always)
     public func decode(_ bytes: UnsafeRawBufferPointer, wireLength: Int) -> DecodedFrame {
+        if linkType == .ethernet, let view = FrameDecoder.plainEthernetIPv4TCP(bytes, wireLength: wireLength) {
+            return .tcp(view)
+        }
+        return decodeFrame(bytes, wireLength: wireLength)
+    }
+
+    /// TCP in IPv4 (not a fragment, a sane total length, the 20-byte TCP header captured) in an
+    /// Ethernet frame without VLAN tags; nil for anything else.
+    @inlinable @inline(__always)
+    static func plainEthernetIPv4TCP(_ p: UnsafeRawBufferPointer, wireLength: Int) -> TCPSegmentView? {
+        guard p.count >= 34, p.be16(12) == 0x0800 else { return nil }
+        let vihl = p.u8(14)
+        let headerLength = Int(vihl & 0x0f) * 4
+        guard vihl >> 4 == 4, headerLength >= 20, p.count >= 14 + headerLength, p.u8(23) == 6 else { return nil }
+        let header = IPv4Header(
+            offset: 14, headerLength: headerLength, tos: p.u8(15), totalLength: p.be16(16),
+            identification: p.be16(18), flagsAndOffset: p.be16(20), ttl: p.u8(22), proto: 6,
+            checksum: p.be16(24), source: p.be32(26), destination: p.be32(30))
+        let length = Int(header.totalLength) - headerLength
+        guard length >= 20, !header.isFragment, let tcp = TCPHeader.readFixed(p, at: 14 + headerLength) else { return nil }
+        let missing = Swift.max(0, Int(header.totalLength) - Swift.max(0, wireLength - 14))
+        return TCPSegmentView(network: .ipv4(header), tcp: tcp, segmentLength: length, ipBytesMissing: missing)
+    }
+
+    /// Any frame of this link type (`decode` without its fast path).
+    @usableFromInline
+    func decodeFrame(_ bytes: UnsafeRawBufferPointer, wireLength: Int) -> DecodedFrame {
         let network: NetworkStart
         switch linkNetworkStart(bytes) {
         case .success(let start): network = start

@@ -67,6 +67,30 @@ struct FlowIndexTests {
         #expect(absent > 5_000, "a filter that says yes to everything filters nothing")
     }
 
+    @Test("a small record filter (a small flow table) also never rules out a record that exists")
+    func smallRecordFilterHasNoFalseNegatives() {
+        #expect(RecordFilter.bitsLog2(forConnections: 131_072) == 20, "the default table keeps the quarter-megabyte filter")
+        #expect(RecordFilter.bitsLog2(forConnections: 8) == 10)
+        var rng = SplitMix(state: 7)
+        var filter = RecordFilter(bitsLog2: RecordFilter.bitsLog2(forConnections: 8))
+        var held: [(digest: UInt64, generation: UInt8)] = []
+        var head = 0
+        var used = Set<UInt8>()
+        var missed = 0
+        for round in 0..<2_000 {
+            let d = rng.next()
+            held.append((d, filter.add(d)))
+            used.insert(held[held.count - 1].generation)
+            if held.count - head > 70 || (round % 5 == 0 && held.count - head > 1) {
+                filter.remove(generation: held[head].generation)
+                head += 1
+            }
+            for i in head..<held.count where !filter.mayContain(held[i].digest) { missed += 1 }
+        }
+        #expect(missed == 0)
+        #expect(used == [0, 1], "the run must fill a generation and move on to the other")
+    }
+
     @Test("a flow's digest is the same both ways round and changes with the seed")
     func flowDigestIsSymmetricAndSeeded() {
         let a = Endpoint(address: IPAddress(ipv4: 0x0a00_0001), port: 40000)
