@@ -40,8 +40,10 @@ extension FlowTracker {
         expire(now: time)
     }
 
-    /// True when SYN flood or state alert records are waiting.
-    public var hasStateAlerts: Bool { !census.alerts.isEmpty }
+    /// True when stuck-state or pile-up alert records are waiting.
+    /// Inlinable, as `hasAlerts` is: asked after every TCP packet, and a call into this module
+    /// copied the whole tracker (912 bytes) to make it (docs/performance.md).
+    @inlinable public var hasStateAlerts: Bool { !census.alerts.isEmpty }
 
     /// Returns and clears the stuck-state and pile-up records raised so far.
     public mutating func takeStateAlerts() -> [StateAlert] { census.takeAlerts() }
