@@ -78,22 +78,22 @@ struct DecodedBatch: PipeBatch {
     }
 
     /// Decodes packet `number` into the batch; with a printer, writes the tcpdump part of its
-    /// line to `lines` as Session.handle(_:decoder:) would. True for a TCP packet (one with a line).
+    /// line to `lines` as PacketLines would. True for a TCP packet (one with a line).
     @discardableResult
     mutating func append(_ record: PacketRecord, number: Int, decoder: FrameDecoder, verifyChecksums: Bool,
                          shard: FlowShard? = nil, printer: inout TcpdumpPrinter?, lines: inout OutputBuffer,
                          fragments: inout FragmentReassembler, datagram: inout [UInt8]) -> Bool {
+        // The frame is matched once: each `case … where` pattern before the plain one copied the
+        // decoded view out of the enum (callgrind, docs/performance.md).
         switch decoder.decode(record.bytes, wireLength: record.wireLength) {
-        case .tcp(let view) where view.network.isFragment:
-            appendFragment(record, number, decoder, verifyChecksums, &printer, &lines, &fragments, &datagram)
-            return true
-        case .truncatedTCP(let network, _, _) where network.isFragment:
-            appendFragment(record, number, decoder, verifyChecksums, &printer, &lines, &fragments, &datagram)
-            return true
         case .laterFragment:
             appendFragment(record, number, decoder, verifyChecksums, &printer, &lines, &fragments, &datagram)
             return true
         case .tcp(let view):
+            if view.network.isFragment {
+                appendFragment(record, number, decoder, verifyChecksums, &printer, &lines, &fragments, &datagram)
+                return true
+            }
             if let shard, !shard.contains(view.source, view.destination) {
                 if view.hasValidHeaderLength {
                     kinds.append(.otherShardSegment)
@@ -106,7 +106,7 @@ struct DecodedBatch: PipeBatch {
             }
             if view.hasValidHeaderLength {
                 kinds.append(.segment)
-                segments.append(Session.segment(view, record, number: number, verifyChecksums: verifyChecksums, decoder: decoder))
+                segments.append(SegmentDecoding.segment(view, record, number: number, verifyChecksums: verifyChecksums, decoder: decoder))
             } else {
                 kinds.append(.badTCPHeader)
                 badHeaderTimes.append(record.time)
@@ -118,6 +118,10 @@ struct DecodedBatch: PipeBatch {
             }
             return true
         case let .truncatedTCP(network, offset, length):
+            if network.isFragment {
+                appendFragment(record, number, decoder, verifyChecksums, &printer, &lines, &fragments, &datagram)
+                return true
+            }
             if let shard, !shard.containsTruncated(network, ports: FlowShard.truncatedPorts(record.bytes, offset, length)) {
                 kinds.append(.otherShard)
                 printer?.skip(seconds: record.seconds, fraction: record.fraction)
@@ -179,7 +183,7 @@ struct DecodedBatch: PipeBatch {
         var tracked = false
         if outcome.result == .reassembled {
             datagram.withUnsafeBytes { bytes in
-                if let (_, segment) = Session.reassembledSegment(bytes, truncated: outcome.truncated, record, number: number,
+                if let (_, segment) = SegmentDecoding.reassembledSegment(bytes, truncated: outcome.truncated, record, number: number,
                                                                   verifyChecksums: verifyChecksums) {
                     segments.append(segment)
                     tracked = true

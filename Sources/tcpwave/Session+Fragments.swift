@@ -24,23 +24,8 @@ extension Session {
         }
         counts.tcp += 1
         let (outcome, event) = reassemble(record, number: number, network: network, dataOffset: dataOffset, dataLength: dataLength)
-        if settings.noteNames, let event { writeNoteNames(number, event) }
-        if printing {
-            printer.writePrefix(packetNumber: number, seconds: record.seconds, fraction: record.fraction, into: &out)
-            switch frame {
-            case .tcp(let view): printer.writeTCP(view, record.bytes, wireLength: record.wireLength, into: &out)
-            case let .truncatedTCP(n, offset, length):
-                printer.writeTruncatedTCP(network: n, transportOffset: offset, transportLength: length, record.bytes,
-                                          wireLength: record.wireLength, into: &out)
-            case .laterFragment(let fragment): printer.writeLaterFragment(fragment, record.bytes, into: &out)
-            case .other, .malformed: break
-            }
-            if settings.annotate { FragmentText.write(outcome, event: event, into: &out) }
-            settings.style.payloadDump?.write(record.bytes, linkHeaderLength: network.offset, into: &out)
-            out.append(UInt8(ascii: "\n"))
-            out.endLine()
-        }
-        afterTCP()
+        outputs.fragment(frame, record, number: number, network: network, outcome: outcome, event: event)
+        track.afterPacket(&outputs)
     }
 
     private mutating func reassemble(_ record: PacketRecord, number: Int, network: NetworkHeader, dataOffset: Int,
@@ -52,39 +37,17 @@ extension Session {
         swap(&datagram, &reassembledBytes)
         defer { swap(&datagram, &reassembledBytes) }
         let event = datagram.withUnsafeBytes { bytes -> PacketEvent? in
-            guard let (view, segment) = Session.reassembledSegment(bytes, truncated: outcome.truncated, record, number: number,
-                                                                    verifyChecksums: settings.verifyChecksums) else { return nil }
+            guard let (view, segment) = SegmentDecoding.reassembledSegment(bytes, truncated: outcome.truncated, record, number: number,
+                                                                            verifyChecksums: settings.verifyChecksums) else { return nil }
             // --shard: the reassembled segment belongs to its connection's shard.
-            if let shard, !shard.contains(segment.source, segment.destination) {
-                advanceClock(segment.time)
+            if let shard = track.shard, !shard.contains(segment.source, segment.destination) {
+                track.advanceClock(segment.time, &outputs)
                 return nil
             }
-            let event = track(segment)
-            if jsonPackets {
-                JSONLines.writePacket(number: number, time: record.time, fractionDigits: fractionDigits, view: view, event: event, into: &out)
-                if let sensorEnding { JSONLines.tagRecord(sensorEnding, &out) }
-                out.endLine()
-            }
+            let event = track.track(segment, &outputs)
+            outputs.reassembled(view, time: record.time, number: number, event: event)
             return event
         }
         return (outcome, event)
-    }
-
-    /// The tracker's segment of a reassembled datagram, timed and numbered as the fragment that
-    /// completed it; nil when its TCP header is not valid.
-    static func reassembledSegment(_ datagram: UnsafeRawBufferPointer, truncated: Bool, _ record: PacketRecord, number: Int,
-                                   verifyChecksums: Bool) -> (TCPSegmentView, Segment)? {
-        guard case .tcp(let view) = FrameDecoder.decodeReassembled(datagram), view.hasValidHeaderLength else { return nil }
-        var whole = record
-        whole.bytes = datagram
-        whole.captureLength = datagram.count
-        whole.wireLength = datagram.count
-        var segment = Session.segment(view, whole, number: number, verifyChecksums: verifyChecksums, decoder: .reassembled)
-        if truncated {
-            // Bytes the capture did not keep are zeros in the datagram: nothing to verify.
-            segment.truncatedPayload = true
-            segment.checksum = .unchecked
-        }
-        return (view, segment)
     }
 }

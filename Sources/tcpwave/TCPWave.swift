@@ -210,7 +210,7 @@ struct TCPWave: ParsableCommand {
         settings.verifyChecksums = settings.format != .text && !ignoreChecksums && !more.noChecksums
         // Zeek's records count packets until 5 s after a close: keep closed connections whole
         // that long (costs memory on captures with many short connections, so only here).
-        if settings.format != .text { settings.tracker.closedGrace = Session.recordDelay }
+        if settings.format != .text { settings.tracker.closedGrace = TrackStage.recordDelay }
         settings.tracker.zeekModel = settings.format != .text
         if let ports = TCPWave.parsePorts(likelyServerPorts) { settings.tracker.zeek.likelyServerPorts = ports }
     }

@@ -36,12 +36,12 @@ struct TopBoard {
 
     mutating func feed(_ record: PacketRecord) {
         packets += 1
-        // IP fragments are not reassembled for the board (Session does that for the lines).
+        // IP fragments are not reassembled for the board (Session+Fragments does that for the lines).
         guard case .tcp(let view) = decoder.decode(record.bytes, wireLength: record.wireLength), view.hasValidHeaderLength,
               !view.network.isFragment else { return }
         sample(through: record.time)
         lastTime = Swift.max(lastTime ?? record.time, record.time)
-        _ = tracker.process(Session.segment(view, record, number: packets, verifyChecksums: verifyChecksums, decoder: decoder))
+        _ = tracker.process(SegmentDecoding.segment(view, record, number: packets, verifyChecksums: verifyChecksums, decoder: decoder))
         if tracker.hasEnded { tracker.takeEnded(into: &ended); ended.removeAll(keepingCapacity: true) }
         if tracker.hasAlerts { noteFloods(tracker.takeAlerts()) }
         if tracker.hasStateAlerts { _ = tracker.takeStateAlerts() }
