@@ -107,6 +107,11 @@ struct Outputs: ~Copyable {
         lines?.fragment(frame, record, number: number, network: network, outcome: outcome, event: event, into: &out)
     }
 
+    /// The pipelined path: a tracked segment's line whose tcpdump part the reader thread wrote.
+    mutating func completeLine(_ text: UnsafeRawBufferPointer, event: PacketEvent) {
+        lines?.completeLine(text, event: event, into: &out)
+    }
+
     /// The pipelined path: a line whose tcpdump part the reader thread wrote.
     mutating func completeLine(_ text: UnsafeRawBufferPointer, event: PacketEvent?, fragment: FragmentOutcome? = nil) {
         lines?.completeLine(text, event: event, fragment: fragment, into: &out)

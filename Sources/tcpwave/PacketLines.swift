@@ -79,6 +79,14 @@ struct PacketLines {
         out.endLine()
     }
 
+    /// The same for a tracked segment (no optional to copy the event into).
+    func completeLine(_ text: UnsafeRawBufferPointer, event: PacketEvent, into out: inout OutputBuffer) {
+        out.append(bytes: text)
+        if annotate { Annotation.write(event, into: &out) }
+        out.append(UInt8(ascii: "\n"))
+        out.endLine()
+    }
+
     /// A line whose tcpdump part the reader thread wrote (the pipelined path): that part, then
     /// the annotation.
     func completeLine(_ text: UnsafeRawBufferPointer, event: PacketEvent?, fragment: FragmentOutcome?, into out: inout OutputBuffer) {
