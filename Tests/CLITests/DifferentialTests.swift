@@ -38,8 +38,8 @@ enum Differential {
 
     static func compare(_ file: String, options: [String], tcpdump: String) -> Tally {
         var tally = Tally()
-        let theirs = packets(Harness.run(tcpdump, ["-#", "-nn", "-r", file] + options).stdout)
-        let ours = packets(Harness.tcpwave(["-#", "-nn", "-r", file, "--no-annotate"] + options).stdout)
+        let theirs = PrintedPackets.tcpdump(tcpdump, file, options)
+        let ours = PrintedPackets.tcpwave(file, options)
         for (n, line) in ours.sorted(by: { $0.key < $1.key }) {
             tally.compared += 1
             let other = theirs[n] ?? "<tcpdump printed nothing>"
@@ -64,7 +64,7 @@ enum Differential {
         return total
     }
 
-    static let optionSets: [[String]] = [[], ["-v"], ["-vv", "-S"], ["-ttttt", "--nano"], ["-tttt"], ["-q"]]
+    static let optionSets: [[String]] = [[], ["-v"], ["-S", "-vv"], ["-ttttt", "--nano"], ["-tttt"], ["-q"]]
 }
 
 struct DifferentialTests {

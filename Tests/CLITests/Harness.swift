@@ -1,4 +1,6 @@
 import Foundation
+import Synchronization
+import Testing
 
 /// Runs the built `tcpwave` (and peers like tcpdump) as a user would, from the package root.
 enum Harness {
@@ -28,6 +30,8 @@ enum Harness {
 
     /// Runs `executable` with `arguments` under TZ=UTC (timestamps are local time, like tcpdump's).
     static func run(_ executable: String, _ arguments: [String], stdin: Data? = nil, timezone: String = "UTC") -> Result {
+        let started = ContinuousClock.now
+        defer { RunLog.record(executable, arguments, since: started) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -90,5 +94,30 @@ enum Harness {
         let path = dir.appendingPathComponent(name).path
         _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         return path
+    }
+}
+
+/// With TCPWAVE_TEST_RUN_LOG=FILE, every program a test runs is appended to FILE with its wall time
+/// and the test that ran it: where the suite's time goes (CI must stay under 30 minutes).
+enum RunLog {
+    private static let path = ProcessInfo.processInfo.environment["TCPWAVE_TEST_RUN_LOG"]
+    private static let lock = Mutex<Void>(())
+
+    static func record(_ executable: String, _ arguments: [String], since started: ContinuousClock.Instant) {
+        guard let path else { return }
+        let elapsed = started.duration(to: .now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let test = Test.current?.name ?? "?"
+        let program = URL(fileURLWithPath: executable).lastPathComponent
+        let line = String(format: "%.3f", seconds) + "\t\(test)\t\(program) \(arguments.prefix(8).joined(separator: " "))\n"
+        lock.withLock { _ in
+            guard let handle = FileHandle(forWritingAtPath: path) ?? {
+                _ = FileManager.default.createFile(atPath: path, contents: nil)
+                return FileHandle(forWritingAtPath: path)
+            }() else { return }
+            handle.seekToEndOfFile()
+            handle.write(Data(line.utf8))
+            try? handle.close()
+        }
     }
 }

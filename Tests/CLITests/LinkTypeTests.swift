@@ -40,14 +40,14 @@ struct LinkTypeTests {
 
     /// The TCP packets tcpdump prints for a file: those whose text has a TCP line.
     static func tcpdumpTCPPackets(_ file: String, _ options: [String], _ tcpdump: String) -> [Int: String] {
-        Differential.packets(Harness.run(tcpdump, ["-#", "-nn", "-r", file] + options).stdout)
+        PrintedPackets.tcpdump(tcpdump, file, options)
             .filter { $0.value.contains("Flags [") || $0.value.range(of: #": tcp \d+"#, options: .regularExpression) != nil }
     }
 
     /// Every packet tcpdump prints a TCP line for has tcpwave's identical line, and no other.
     static func agree(_ file: String, _ options: [String], _ tcpdump: String) -> [String] {
         let theirs = tcpdumpTCPPackets(file, options, tcpdump)
-        let ours = Differential.packets(Harness.tcpwave(["-#", "-nn", "-r", file, "--no-annotate"] + options).stdout)
+        let ours = PrintedPackets.tcpwave(file, options)
         var problems: [String] = []
         for (n, line) in theirs.sorted(by: { $0.key < $1.key }) {
             guard let mine = ours[n] else {

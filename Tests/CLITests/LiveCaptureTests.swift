@@ -81,6 +81,12 @@ struct LiveCaptureTests {
     }
 
     /// Ends a helper process: SIGINT or SIGTERM to its own pid, a bounded wait, then SIGKILL.
+    /// Waits at most `seconds` for `p` to end on its own.
+    static func waitForExit(_ p: Process, seconds: Double) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while p.isRunning && Date() < deadline { usleep(20_000) }
+    }
+
     static func end(_ p: Process, with signal: Int32 = SIGTERM, seconds: Double = 5) {
         if p.isRunning { kill(p.processIdentifier, signal) }
         let deadline = Date().addingTimeInterval(seconds)
@@ -449,6 +455,9 @@ struct LiveCaptureTests {
         #expect(capture.waitUntilListening(), "\(capture.stderr)")
         let clients = try ns.clients(port: 8098, count: 2, perSecond: 0)
         defer { LiveCaptureTests.end(clients) }
+        // On a loaded machine python may take longer to start than interrupt() waits: let the
+        // connections happen first (they end within 2 s each, or fail), then stop the capture.
+        LiveCaptureTests.waitForExit(clients, seconds: 15)
         let status = capture.interrupt()
         #expect(status == 0, "\(capture.stderr)")
         let svg = String(decoding: FileManager.default.contents(atPath: diagram) ?? Data(), as: UTF8.self)

@@ -42,6 +42,16 @@ struct StuckStateAlertTests {
         #expect(StuckStateAlertTests.alertLines("Fixtures/pcap/crafted/syn-flood.pcap", []).isEmpty)
     }
 
+    @Test("--conn-log keeps standard output conn.log and writes the stuck-state alerts on standard error")
+    func connLogAlertsOnStandardError() {
+        let fixture = "Fixtures/pcap/crafted/close-wait-stuck.pcap"
+        let result = Harness.tcpwave(["-r", fixture, "--conn-log"])
+        let onError = result.stderr.split(separator: "\n").filter { $0.hasPrefix("ALERT ") }.map { $0 + "\n" }.joined()
+        #expect(!onError.isEmpty)
+        #expect(onError == StuckStateAlertTests.alertLines(fixture, []))
+        #expect(!result.stdout.contains("ALERT"))
+    }
+
     @Test("--json carries the same alerts as records; each start has its end")
     func json() throws {
         let result = Harness.tcpwave(["-r", "Fixtures/pcap/crafted/close-wait-stuck.pcap", "--json", "--summary"])

@@ -54,8 +54,8 @@ enum TcpdumpCoverage {
         var tally = Tally()
         let frames = tcpFrames(file, tshark: tshark)
         guard !frames.isEmpty else { return tally }
-        let theirs = Differential.packets(Harness.run(tcpdump, ["-#", "-nn", "-r", file] + options).stdout)
-        let ours = Differential.packets(Harness.tcpwave(["-#", "-nn", "-r", file, "--no-annotate"] + options).stdout)
+        let theirs = PrintedPackets.tcpdump(tcpdump, file, options)
+        let ours = PrintedPackets.tcpwave(file, options)
         for n in frames {
             guard let line = theirs[n], printsIP(Substring(line)) else { continue }
             tally.packets += 1
