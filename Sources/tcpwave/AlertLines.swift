@@ -11,8 +11,7 @@ struct AlertLines {
 
     func alerts(_ alerts: [SynFloodAlert], _ stateAlerts: [StateAlert], into out: inout OutputBuffer) {
         if toStandardError {
-            // Only when a SYN flood is among them (as before the stages were separated).
-            guard !alerts.isEmpty else { return }
+            guard !alerts.isEmpty || !stateAlerts.isEmpty else { return }
             out.flush()
             ProgressLine.erase()
             var err = OutputBuffer(fileDescriptor: 2)
