@@ -32,6 +32,20 @@ func save(_ bytes: [UInt8], to path: String) {
     if n != bytes.count { fail("\(path): short write") }
 }
 
+/// Writes each capture as DIRECTORY/NAME.pcap (creating DIRECTORY) and says what it holds.
+func write(_ captures: [CraftedCapture], into directory: String) {
+    mkdir(directory, 0o755)
+    for capture in captures {
+        let path = "\(directory)/\(capture.name).pcap"
+        do {
+            try capture.pcap().write(to: path)
+            print("\(path): \(capture.records.count) packets, \(capture.summary)")
+        } catch {
+            fail("\(error)")
+        }
+    }
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let first = arguments.first else {
     complain("usage: tcpwave-craft DIRECTORY [SCENARIO...] | traffic FILE PACKETS [CONCURRENT] | flood FILE SYNS | floods DIRECTORY")
@@ -68,28 +82,10 @@ case "showcase":
     print("\(arguments[1]): \(traffic.packets) packets, \(traffic.connections) connections and a 6,000-SYN flood")
 case "linktypes":
     guard arguments.count >= 2 else { fail("usage: linktypes DIRECTORY") }
-    mkdir(arguments[1], 0o755)
-    for capture in LinkTypeCaptures.all() {
-        let path = "\(arguments[1])/\(capture.name).pcap"
-        do {
-            try capture.pcap().write(to: path)
-            print("\(path): \(capture.records.count) packets, \(capture.summary)")
-        } catch {
-            fail("\(error)")
-        }
-    }
+    write(LinkTypeCaptures.all(), into: arguments[1])
 case "floods":
     guard arguments.count >= 2 else { fail("usage: floods DIRECTORY") }
-    mkdir(arguments[1], 0o755)
-    for capture in Scenarios.floods() {
-        let path = "\(arguments[1])/\(capture.name).pcap"
-        do {
-            try capture.pcap().write(to: path)
-            print("\(path): \(capture.records.count) packets, \(capture.summary)")
-        } catch {
-            fail("\(error)")
-        }
-    }
+    write(Scenarios.floods(), into: arguments[1])
 case "malformed":
     guard arguments.count >= 2 else { fail("usage: malformed DIRECTORY") }
     mkdir(arguments[1], 0o755)
@@ -100,14 +96,5 @@ case "malformed":
 default:
     let directory = first
     let wanted = Set(arguments.dropFirst())
-    mkdir(directory, 0o755)
-    for capture in Scenarios.all() where wanted.isEmpty || wanted.contains(capture.name) {
-        let path = "\(directory)/\(capture.name).pcap"
-        do {
-            try capture.pcap().write(to: path)
-            print("\(path): \(capture.records.count) packets, \(capture.summary)")
-        } catch {
-            fail("\(error)")
-        }
-    }
+    write(Scenarios.all().filter { wanted.isEmpty || wanted.contains($0.name) }, into: directory)
 }
