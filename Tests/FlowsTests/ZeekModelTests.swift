@@ -23,12 +23,8 @@ private func z(_ state: ZeekConnState, _ history: String, bytes: (UInt64, UInt64
 private func finalConnections(_ capture: CraftedCapture) -> [Connection] {
     var tracker = FlowTracker()
     var latest: [Int: Connection] = [:]
-    let decoder = try! FrameDecoder(linkType: LinkType(rawValue: Int32(capture.linkType)))
-    for (index, record) in capture.records.enumerated() {
-        let time = Nanoseconds(record.seconds) * 1_000_000_000 + Nanoseconds(record.nanos)
-        record.frame.withUnsafeBytes { bytes in
-            guard case .tcp(let view) = decoder.decode(bytes, wireLength: bytes.count) else { return }
-            let segment = Segment(view, options: TCPOptionSummary(bytes, tcp: view.tcp), time: time, packetNumber: index + 1)
+    capture.forEachRecord { segment in
+        if let segment {
             _ = tracker.process(segment)
             if let c = tracker.connection(between: segment.source, and: segment.destination) { latest[c.number] = c }
         }
